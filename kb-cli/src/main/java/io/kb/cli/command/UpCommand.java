@@ -1,0 +1,95 @@
+package io.kb.cli.command;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.kb.cli.stack.LocalStack;
+import io.kb.cli.stack.ManagedProcess;
+import io.kb.cli.stack.StackState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code kb up}: the whole platform on this machine. */
+@Command(name = "up", description = {"Start a Kafka broker and the five services on this machine and wait until all are ready.",
+        "Ctrl-C (or kb down) stops everything."})
+public final class UpCommand implements Callable<Integer> {
+
+    @Mixin
+    StackOptions options;
+
+    @Option(names = "--detach", description = "Return once everything is ready and leave it running.")
+    boolean detach;
+
+    @Option(names = "--timeout", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).",
+            defaultValue = "PT3M", converter = DurationConverter.class)
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        LocalStack stack = options.stack();
+        ConsoleProgress progress = new ConsoleProgress(System.out);
+        System.out.println("Starting the local stack (logs in " + stack.home().resolve("logs") + ")");
+        StackState state;
+        try {
+            state = stack.start(progress, timeout);
+        } catch (LocalStack.AlreadyRunningException e) {
+            System.out.println(e.getMessage());
+            return 0;
+        }
+        progress.done();
+        printUrls(stack);
+        if (detach) {
+            System.out.println("Running in the background. ./kb status shows it; ./kb down stops it.");
+            return 0;
+        }
+        return runUntilStopped(stack, state, progress);
+    }
+
+    private static void printUrls(LocalStack stack) {
+        System.out.println();
+        System.out.println("The platform is ready:");
+        System.out.println("  chat and API (gateway)  " + stack.url("gateway"));
+        System.out.println("  inference-service       " + stack.url("inference-service"));
+        System.out.println("  retrieval-service       " + stack.url("retrieval-service"));
+        System.out.println("  embedding-service       " + stack.url("embedding-service"));
+        System.out.println("  ingest-service          " + stack.url("ingest-service"));
+        System.out.println("  Kafka                   " + stack.bootstrapServers());
+        System.out.println("  metrics                 <service>/actuator/prometheus");
+    }
+
+    private static int runUntilStopped(LocalStack stack, StackState state, ConsoleProgress progress) {
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            System.out.println();
+            System.out.println("Stopping the local stack...");
+            stack.stop(progress);
+        }, "kb-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("Press Ctrl-C to stop.");
+        Set<String> reported = new HashSet<>();
+        while (!stopping.get()) {
+            // kb down from another terminal takes the stack away: then there is nothing left to watch.
+            if (!state.anyAlive()) {
+                System.out.println("The stack was stopped.");
+                return 0;
+            }
+            for (ManagedProcess p : state.processes()) {
+                if (!p.isAlive() && !stopping.get() && reported.add(p.name())) {
+                    System.out.println("! " + p.name() + " stopped unexpectedly; see ./kb logs " + p.name());
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 130;
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,324 @@
+package io.kb.cli.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The whole platform on one machine: a Kafka broker and the five services, each a separate process started
+ * from the packaged jars of a build, with state, data and logs under one home folder ({@code .kb/} for
+ * {@code kb up}). {@code kb up} and the end-to-end tests start it the same way.
+ */
+public final class LocalStack {
+
+    private static final Pattern HEALTH_STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
+
+    private final Path root;
+    private final Path home;
+    private final StackPorts ports;
+    private final String java;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * @param root  the project's root folder (where the modules' {@code target/} folders are)
+     * @param home  where state, data and logs go
+     * @param ports the ports to use
+     */
+    public LocalStack(Path root, Path home, StackPorts ports) {
+        this.root = root.toAbsolutePath().normalize();
+        this.home = home.toAbsolutePath().normalize();
+        this.ports = ports;
+        this.java = ProcessHandle.current().info().command().orElse("java");
+    }
+
+    public StackPorts ports() {
+        return ports;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + ports.kafka();
+    }
+
+    /** Base URL of a service of this stack, by its name ({@code gateway}, {@code ingest-service}, ...). */
+    public URI url(String service) {
+        Integer port = ports.byName().get(service);
+        if (port == null || service.startsWith("kafka")) {
+            throw new IllegalArgumentException("no HTTP service named " + service);
+        }
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The state of a stack started from this home that still has a live process. */
+    public Optional<StackState> running() {
+        return StackState.read(home).filter(StackState::anyAlive);
+    }
+
+    /**
+     * Starts the broker and the services and returns once every one is ready.
+     *
+     * @throws AlreadyRunningException if a stack from this home is already running
+     * @throws StackException          if something could not start; whatever did start is stopped again
+     */
+    public StackState start(StackListener listener, Duration timeout) {
+        try (FileChannel ignored = lock()) {
+            Optional<StackState> previous = running();
+            if (previous.isPresent()) {
+                throw new AlreadyRunningException(previous.get());
+            }
+            Map<ServiceSpec, Path> jars = locateJars();
+            requireFreePorts();
+            return startAll(jars, listener, timeout);
+        } catch (IOException e) {
+            throw new StackException("cannot lock " + home.resolve("stack.lock") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private StackState startAll(Map<ServiceSpec, Path> jars, StackListener listener, Duration timeout) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + timeout.toNanos();
+        Path logs = home.resolve("logs");
+        StackState state = new StackState(Instant.now(), ports, List.of());
+        try {
+            KafkaBroker broker = new KafkaBroker(home, ports, java, root.resolve("kb-cli/target/lib"));
+            listener.starting("kafka");
+            ManagedProcess kafka = broker.start(logs);
+            state = state.with(kafka);
+            state.write(home);
+            // The services start while the broker comes up; their Kafka clients connect once it is there.
+            Map<String, ManagedProcess> pending = new LinkedHashMap<>();
+            for (Map.Entry<ServiceSpec, Path> e : jars.entrySet()) {
+                ServiceSpec spec = e.getKey();
+                listener.starting(spec.name());
+                ManagedProcess p = ManagedProcess.start(spec.name(), spec.port(), spec.command(java, e.getValue()),
+                        root, logs.resolve(spec.name() + ".log"));
+                state = state.with(p);
+                state.write(home);
+                pending.put(spec.name(), p);
+            }
+            broker.awaitReadyAndCreateTopics(kafka, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            listener.ready("kafka", Duration.ofNanos(System.nanoTime() - t0));
+            awaitServices(pending, listener, t0, deadline);
+            return state;
+        } catch (RuntimeException e) {
+            stop(state, StackListener.SILENT);
+            StackState.delete(home);
+            throw e;
+        }
+    }
+
+    private void awaitServices(Map<String, ManagedProcess> pending, StackListener listener, long t0, long deadline) {
+        long lastReport = 0;
+        while (!pending.isEmpty()) {
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                ManagedProcess p = it.next().getValue();
+                if (!p.isAlive()) {
+                    throw new StackException(p.name() + " exited during start; the end of " + p.log() + ":\n  "
+                            + String.join("\n  ", p.tail(40)));
+                }
+                if ("UP".equals(readiness(p.port()))) {
+                    listener.ready(p.name(), Duration.ofNanos(System.nanoTime() - t0));
+                    it.remove();
+                }
+            }
+            long now = System.nanoTime();
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (now > deadline) {
+                throw new StackException("not ready in time: " + String.join(", ", pending.keySet())
+                        + "; see the logs under " + home.resolve("logs"));
+            }
+            if (now - lastReport > TimeUnit.SECONDS.toNanos(1)) {
+                listener.waiting(new LinkedHashSet<>(pending.keySet()), Duration.ofNanos(now - t0));
+                lastReport = now;
+            }
+            sleep(200);
+        }
+    }
+
+    /** Stops the stack started from this home, services first (gateway first), the broker last. */
+    public void stop(StackListener listener) {
+        Optional<StackState> state = StackState.read(home);
+        state.ifPresent(s -> stop(s, listener));
+        StackState.delete(home);
+    }
+
+    private static void stop(StackState state, StackListener listener) {
+        List<ManagedProcess> reversed = new ArrayList<>(state.processes()).reversed();
+        List<ManagedProcess> services = reversed.stream().filter(p -> !p.name().equals("kafka")).toList();
+        // Services stop in parallel (each waits for its own graceful shutdown); Kafka only after all of them.
+        services.parallelStream().forEach(p -> {
+            boolean wasAlive = p.isAlive();
+            boolean graceful = p.stop();
+            if (wasAlive) {
+                listener.stopped(p.name(), graceful);
+            }
+        });
+        reversed.stream().filter(p -> p.name().equals("kafka")).forEach(p -> {
+            boolean wasAlive = p.isAlive();
+            boolean graceful = p.stop();
+            if (wasAlive) {
+                listener.stopped(p.name(), graceful);
+            }
+        });
+    }
+
+    /** Each process with its health, as far as it can be asked. */
+    public List<ComponentStatus> status() {
+        StackState state = StackState.read(home).orElse(null);
+        if (state == null) {
+            return List.of();
+        }
+        return state.processes().stream().map(p -> {
+            boolean alive = p.isAlive();
+            String health = !alive ? "stopped" : p.name().equals("kafka") ? kafkaHealth() : readiness(p.port());
+            return new ComponentStatus(p.name(), p.pid(), p.port(), alive, health,
+                    alive ? p.residentBytes() : Optional.empty());
+        }).toList();
+    }
+
+    private String kafkaHealth() {
+        try (Admin admin = KafkaBroker.admin(bootstrapServers())) {
+            int nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+            return nodes > 0 ? "UP" : "DOWN";
+        } catch (Exception e) {
+            return "unreachable";
+        }
+    }
+
+    /** The readiness status the service reports, or {@code unreachable}. */
+    String readiness(int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            Matcher m = HEALTH_STATUS.matcher(response.body());
+            return m.find() ? m.group(1) : "HTTP " + response.statusCode();
+        } catch (IOException e) {
+            return "unreachable";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unreachable";
+        }
+    }
+
+    private Map<ServiceSpec, Path> locateJars() {
+        Map<ServiceSpec, Path> jars = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (ServiceSpec spec : ServiceSpec.all(ports)) {
+            Optional<Path> jar = serviceJar(spec.name());
+            jar.ifPresentOrElse(j -> jars.put(spec, j), () -> missing.add(spec.name()));
+        }
+        if (!Files.isDirectory(root.resolve("kb-cli/target/lib"))) {
+            missing.add("kb-cli (Kafka's jars in kb-cli/target/lib)");
+        }
+        if (!missing.isEmpty()) {
+            throw new StackException("not built yet: " + String.join(", ", missing)
+                    + ". Build with ./mvnw -q package -DskipTests (./kb up does this for you).");
+        }
+        return jars;
+    }
+
+    /** The executable jar that Spring Boot's plugin wrote for a module. */
+    Optional<Path> serviceJar(String module) {
+        Path target = root.resolve(module).resolve("target");
+        if (!Files.isDirectory(target)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(f -> {
+                String n = f.getFileName().toString();
+                return n.startsWith(module + "-") && n.endsWith(".jar") && !n.endsWith("-plain.jar")
+                        && !n.endsWith("-sources.jar") && !n.endsWith("-tests.jar");
+            }).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void requireFreePorts() {
+        List<String> busy = ports.byName().entrySet().stream()
+                .filter(e -> !StackPorts.isFree(e.getValue()))
+                .map(e -> e.getValue() + " (" + e.getKey() + ")")
+                .toList();
+        if (!busy.isEmpty()) {
+            throw new StackException("ports in use by another program: " + String.join(", ", busy)
+                    + ". Stop what uses them (ss -ltnp shows it) and run kb up again.");
+        }
+    }
+
+    /** Holds an exclusive lock on the home while the stack starts; closing the channel releases it. */
+    private FileChannel lock() throws IOException {
+        Files.createDirectories(home);
+        FileChannel channel = FileChannel.open(home.resolve("stack.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() == null) {
+                channel.close();
+                throw new StackException("another kb command is starting the stack in " + home + " right now");
+            }
+            return channel;
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            throw new StackException("this process is already starting the stack in " + home);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted", e);
+        }
+    }
+
+    /** Thrown when {@code kb up} finds a stack of the same home already running. */
+    public static final class AlreadyRunningException extends StackException {
+
+        private final transient StackState state;
+
+        AlreadyRunningException(StackState state) {
+            super("the local stack is already running (started " + state.startedAt() + "); see ./kb status, "
+                    + "or stop it with ./kb down");
+            this.state = state;
+        }
+
+        public StackState state() {
+            return state;
+        }
+    }
+
+    /** The names of the components in start order. */
+    public static Set<String> componentNames() {
+        Set<String> names = new LinkedHashSet<>(List.of("kafka"));
+        ServiceSpec.all(StackPorts.defaults()).forEach(s -> names.add(s.name()));
+        return names;
+    }
+}

@@ -1,0 +1,68 @@
+package io.kb.cli.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.kb.cli.KbCommand;
+import io.kb.cli.stack.StackException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CommandParsingTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void resolvesComponentsWithOrWithoutTheServiceSuffix() {
+        assertThat(LogsCommand.resolve("ingest")).isEqualTo("ingest-service");
+        assertThat(LogsCommand.resolve("Retrieval-Service")).isEqualTo("retrieval-service");
+        assertThat(LogsCommand.resolve("kafka")).isEqualTo("kafka");
+        assertThat(LogsCommand.resolve("gateway")).isEqualTo("gateway");
+        assertThatThrownBy(() -> LogsCommand.resolve("redis"))
+                .isInstanceOf(StackException.class).hasMessageContaining("one of kafka");
+    }
+
+    @Test
+    void readsDurationsInShortAndIsoForms() {
+        DurationConverter c = new DurationConverter();
+        assertThat(c.convert("90s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(c.convert("3m")).isEqualTo(Duration.ofMinutes(3));
+        assertThat(c.convert("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.convert("PT2M")).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void statusOfAStackThatIsNotRunningSaysSoWithItsOwnExitCode() {
+        int code = KbCommand.commandLine().execute("status", "--root", dir.toString());
+        assertThat(code).isEqualTo(3);
+    }
+
+    @Test
+    void logsOfAnUnknownComponentFailWithOneClearLine() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = KbCommand.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        int code = cli.execute("logs", "nosuch", "--root", dir.toString());
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).startsWith("kb: unknown component 'nosuch'").doesNotContain("Exception");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = KbCommand.commandLine();
+        cli.setOut(new PrintWriter(out));
+
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("up", "down", "status", "logs", "test");
+    }
+}
