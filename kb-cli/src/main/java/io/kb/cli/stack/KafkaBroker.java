@@ -35,13 +35,17 @@ final class KafkaBroker {
     private final Path dir;
     private final StackPorts ports;
     private final String java;
-    private final Path classpath;
+    private final Path cliJar;
 
-    KafkaBroker(Path home, StackPorts ports, String java, Path libDir) {
+    /**
+     * @param cliJar the kb command's jar: its manifest's {@code Class-Path} names exactly the jars of this build
+     *               (Kafka's server among them), so stale jars left in {@code lib/} by older builds are never loaded
+     */
+    KafkaBroker(Path home, StackPorts ports, String java, Path cliJar) {
         this.dir = home.resolve("kafka");
         this.ports = ports;
         this.java = java;
-        this.classpath = libDir;
+        this.cliJar = cliJar;
     }
 
     /** Writes the configuration, formats the storage if needed and starts the broker process. */
@@ -204,7 +208,7 @@ final class KafkaBroker {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError",
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
                 "-D" + ManagedProcess.MARKER_PROPERTY + "=kafka",
-                "-cp", classpath.toAbsolutePath() + "/*", mainClass));
+                "-cp", cliJar.toAbsolutePath().toString(), mainClass));
         cmd.addAll(List.of(args));
         return cmd;
     }

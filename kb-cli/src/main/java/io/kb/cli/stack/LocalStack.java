@@ -105,7 +105,7 @@ public final class LocalStack {
         Path logs = home.resolve("logs");
         StackState state = new StackState(Instant.now(), ports, List.of());
         try {
-            KafkaBroker broker = new KafkaBroker(home, ports, java, root.resolve("kb-cli/target/lib"));
+            KafkaBroker broker = new KafkaBroker(home, ports, java, root.resolve("kb-cli/target/kb-cli.jar"));
             listener.starting("kafka");
             ManagedProcess kafka = broker.start(logs);
             state = state.with(kafka);
@@ -235,8 +235,8 @@ public final class LocalStack {
             Optional<Path> jar = serviceJar(spec.name());
             jar.ifPresentOrElse(j -> jars.put(spec, j), () -> missing.add(spec.name()));
         }
-        if (!Files.isDirectory(root.resolve("kb-cli/target/lib"))) {
-            missing.add("kb-cli (Kafka's jars in kb-cli/target/lib)");
+        if (!Files.isRegularFile(root.resolve("kb-cli/target/kb-cli.jar"))) {
+            missing.add("kb-cli (its jar carries the classpath of Kafka's broker)");
         }
         if (!missing.isEmpty()) {
             throw new StackException("not built yet: " + String.join(", ", missing)
