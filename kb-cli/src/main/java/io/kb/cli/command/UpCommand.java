@@ -32,21 +32,39 @@ public final class UpCommand implements Callable<Integer> {
     public Integer call() {
         LocalStack stack = options.stack();
         ConsoleProgress progress = new ConsoleProgress(System.out);
+        AtomicBoolean ready = new AtomicBoolean();
+        AtomicBoolean stopping = new AtomicBoolean();
+        // Registered before the start: Ctrl-C while waiting for readiness stops what was launched so far.
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            System.out.println();
+            if (ready.get()) {
+                System.out.println("Stopping the local stack...");
+                stack.stop(progress);
+            } else {
+                System.out.println("Start interrupted; stopping what was started...");
+                stack.abortStart(progress);
+            }
+        }, "kb-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("Starting the local stack (logs in " + stack.home().resolve("logs") + ")");
         StackState state;
         try {
             state = stack.start(progress, timeout);
         } catch (LocalStack.AlreadyRunningException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
             System.out.println(e.getMessage());
             return 0;
         }
+        ready.set(true);
         progress.done();
         printUrls(stack);
         if (detach) {
+            Runtime.getRuntime().removeShutdownHook(hook);
             System.out.println("Running in the background. ./kb status shows it; ./kb down stops it.");
             return 0;
         }
-        return runUntilStopped(stack, state, progress);
+        return runUntilStopped(state, stopping);
     }
 
     private static void printUrls(LocalStack stack) {
@@ -61,15 +79,7 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println("  metrics                 <service>/actuator/prometheus");
     }
 
-    private static int runUntilStopped(LocalStack stack, StackState state, ConsoleProgress progress) {
-        AtomicBoolean stopping = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            stopping.set(true);
-            System.out.println();
-            System.out.println("Stopping the local stack...");
-            stack.stop(progress);
-        }, "kb-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+    private static int runUntilStopped(StackState state, AtomicBoolean stopping) {
         System.out.println("Press Ctrl-C to stop.");
         Set<String> reported = new HashSet<>();
         while (!stopping.get()) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,6 +41,9 @@ public final class LocalStack {
     private final StackPorts ports;
     private final String java;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** What this instance launched, so that an interrupted start stops exactly that and nothing else. */
+    private final List<ManagedProcess> launched = new CopyOnWriteArrayList<>();
+    private volatile boolean aborted;
 
     /**
      * @param root  the project's root folder (where the modules' {@code target/} folders are)
@@ -107,7 +111,7 @@ public final class LocalStack {
         try {
             KafkaBroker broker = new KafkaBroker(home, ports, java, root.resolve("kb-cli/target/kb-cli.jar"));
             listener.starting("kafka");
-            ManagedProcess kafka = broker.start(logs);
+            ManagedProcess kafka = launch(() -> broker.start(logs));
             state = state.with(kafka);
             state.write(home);
             // The services start while the broker comes up; their Kafka clients connect once it is there.
@@ -115,8 +119,8 @@ public final class LocalStack {
             for (Map.Entry<ServiceSpec, Path> e : jars.entrySet()) {
                 ServiceSpec spec = e.getKey();
                 listener.starting(spec.name());
-                ManagedProcess p = ManagedProcess.start(spec.name(), spec.port(), spec.command(java, e.getValue()),
-                        root, logs.resolve(spec.name() + ".log"));
+                ManagedProcess p = launch(() -> ManagedProcess.start(spec.name(), spec.port(),
+                        spec.command(java, e.getValue()), root, logs.resolve(spec.name() + ".log")));
                 state = state.with(p);
                 state.write(home);
                 pending.put(spec.name(), p);
@@ -129,6 +133,27 @@ public final class LocalStack {
             stop(state, StackListener.SILENT);
             StackState.delete(home);
             throw e;
+        }
+    }
+
+    private ManagedProcess launch(java.util.function.Supplier<ManagedProcess> start) {
+        if (aborted) {
+            throw new StackException("the start was interrupted");
+        }
+        ManagedProcess p = start.get();
+        launched.add(p);
+        return p;
+    }
+
+    /**
+     * Stops what this instance has launched during a start that is still running (Ctrl-C while waiting for
+     * readiness), and keeps it from launching more. A stack started by another {@code kb up} is left alone.
+     */
+    public void abortStart(StackListener listener) {
+        aborted = true;
+        if (!launched.isEmpty()) {
+            stop(new StackState(Instant.now(), ports, List.copyOf(launched)), listener);
+            StackState.delete(home);
         }
     }
 
@@ -153,6 +178,9 @@ public final class LocalStack {
             if (now > deadline) {
                 throw new StackException("not ready in time: " + String.join(", ", pending.keySet())
                         + "; see the logs under " + home.resolve("logs"));
+            }
+            if (aborted) {
+                throw new StackException("the start was interrupted");
             }
             if (now - lastReport > TimeUnit.SECONDS.toNanos(1)) {
                 listener.waiting(new LinkedHashSet<>(pending.keySet()), Duration.ofNanos(now - t0));
