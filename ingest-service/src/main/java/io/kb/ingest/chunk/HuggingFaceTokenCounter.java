@@ -1,0 +1,67 @@
+package io.kb.ingest.chunk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Map;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
+/**
+ * {@link TokenCounter} on a Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust
+ * tokenizers library. The bge models' tokenizers come from the LangChain4j embedding artifacts on the
+ * classpath ({@code /bge-small-en-v1.5-q-tokenizer.json}, {@code /bge-small-zh-v1.5-q-tokenizer.json});
+ * the quantised models share the tokenizer of the originals. Thread-safe; close it to free the native tokenizer.
+ */
+public final class HuggingFaceTokenCounter implements TokenCounter, AutoCloseable {
+
+    private final String model;
+    private final HuggingFaceTokenizer tokenizer;
+
+    private HuggingFaceTokenCounter(String model, HuggingFaceTokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Loads the tokenizer of a model from the classpath.
+     *
+     * @param model the model's name, such as {@code bge-small-en-v1.5} or {@code bge-small-zh-v1.5}
+     * @return a counter for that model
+     * @throws IllegalArgumentException when no tokenizer for the model is on the classpath
+     */
+    public static HuggingFaceTokenCounter forModel(String model) {
+        for (String resource : new String[] {"/" + model + "-q-tokenizer.json", "/" + model + "-tokenizer.json"}) {
+            try (InputStream in = HuggingFaceTokenCounter.class.getResourceAsStream(resource)) {
+                if (in != null) {
+                    // Chunks of any length must be counted in full: no truncation, no padding, no special tokens.
+                    HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of(
+                            "addSpecialTokens", "false", "truncation", "false", "padding", "false",
+                            "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
+                    return new HuggingFaceTokenCounter(model, tokenizer);
+                }
+            } catch (IOException e) {
+                throw new IllegalArgumentException("the tokenizer of " + model + " could not be read from " + resource, e);
+            }
+        }
+        throw new IllegalArgumentException("no tokenizer for model '" + model + "' on the classpath (expected /"
+                + model + "-q-tokenizer.json); known: bge-small-en-v1.5, bge-small-zh-v1.5");
+    }
+
+    /** The model whose tokenizer this is. */
+    public String model() {
+        return model;
+    }
+
+    @Override
+    public int count(String text) {
+        if (text.isEmpty()) {
+            return 0;
+        }
+        return tokenizer.encode(text, false, false).getIds().length;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,288 @@
+package io.kb.ingest.chunk;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import io.kb.ingest.parse.Block;
+import io.kb.ingest.parse.BlockKind;
+import io.kb.ingest.parse.ParsedDocument;
+
+/**
+ * {@link Chunker} that packs a document's blocks into chunks of at most {@code max-tokens} tokens of
+ * the embedding model's tokenizer, following the structure:
+ * <ol>
+ *   <li>Each block becomes units that are kept whole: a heading, a paragraph or list item that fits,
+ *       a table row, a code block. What does not fit is split: prose at sentence boundaries
+ *       ({@link SentenceSplitter}), tables at rows, code at lines, and a single piece that is still
+ *       too long at the last word (or CJK character) that fits.</li>
+ *   <li>Units are packed in order while the chunk's text stays within the budget. A heading always
+ *       starts a new chunk, unless the chunk so far holds only headings, so a section's heading is
+ *       kept with its first passage and chunks never span two sections.</li>
+ *   <li>A chunk that continues the section of the previous one starts with an overlap: the previous
+ *       chunk's last sentence when it has at most {@code overlap-tokens} tokens, otherwise its last
+ *       words up to that count; dropped when it would push the chunk over the budget.</li>
+ * </ol>
+ * A chunk's text is exactly {@code document.text().substring(startOffset, endOffset)}, overlap included
+ * (see {@link TextChunk}). Its heading path is that of its first non-heading unit, its page that of its
+ * first unit. Token counts are exact: every chunk is counted as a whole, not as a sum of its parts.
+ */
+public final class TokenBudgetChunker implements Chunker {
+
+    private final ChunkProperties properties;
+    private final Function<String, ? extends TokenCounter> countersByModel;
+
+    /**
+     * @param properties the budget, overlap and models
+     * @param countersByModel the token counter of a model, by the model's name
+     */
+    public TokenBudgetChunker(ChunkProperties properties, Function<String, ? extends TokenCounter> countersByModel) {
+        this.properties = Objects.requireNonNull(properties, "properties");
+        this.countersByModel = Objects.requireNonNull(countersByModel, "countersByModel");
+    }
+
+    /**
+     * A chunker that counts with {@link HuggingFaceTokenCounter}s, loaded now for every configured model
+     * so that a missing tokenizer fails at start-up.
+     */
+    public static TokenBudgetChunker withHuggingFaceTokenizers(ChunkProperties properties) {
+        Map<String, HuggingFaceTokenCounter> counters = new HashMap<>();
+        counters.put(properties.model(), HuggingFaceTokenCounter.forModel(properties.model()));
+        properties.languageModels().values().forEach(model ->
+                counters.computeIfAbsent(model, HuggingFaceTokenCounter::forModel));
+        return new TokenBudgetChunker(properties, Map.copyOf(counters)::get);
+    }
+
+    @Override
+    public List<TextChunk> chunk(ParsedDocument document) {
+        TokenCounter counter = countersByModel.apply(properties.modelFor(document.language()));
+        if (counter == null) {
+            throw new IllegalStateException("no token counter for model " + properties.modelFor(document.language()));
+        }
+        return new Run(document.text(), counter).chunk(document.blocks());
+    }
+
+    /** A span of the text that is kept whole when it fits. */
+    private record Unit(int start, int end, boolean heading, int section, List<String> headingPath, Integer page) {
+    }
+
+    /** The chunking of one document. */
+    private final class Run {
+
+        private final String text;
+        private final TokenCounter counter;
+        private final int max = properties.maxTokens();
+
+        Run(String text, TokenCounter counter) {
+            this.text = text;
+            this.counter = counter;
+        }
+
+        List<TextChunk> chunk(List<Block> blocks) {
+            List<Unit> units = units(blocks);
+            List<TextChunk> chunks = new ArrayList<>();
+            int start = -1;
+            int startUnit = -1;
+            Integer startPage = null;
+            for (int u = 0; u < units.size(); u++) {
+                Unit unit = units.get(u);
+                if (start >= 0) {
+                    Unit first = units.get(startUnit);
+                    Unit last = units.get(u - 1);
+                    boolean onlyHeadings = units.subList(startUnit, u).stream().allMatch(Unit::heading);
+                    boolean newSection = unit.section() != last.section() && !onlyHeadings;
+                    if (!newSection && tokens(start, unit.end()) <= max) {
+                        continue;
+                    }
+                    chunks.add(chunk(start, last.end(), units.subList(startUnit, u), startPage));
+                    int overlap = newSection ? -1 : overlapStart(last);
+                    if (overlap >= 0 && overlap < unit.start() && tokens(overlap, unit.end()) <= max) {
+                        start = overlap;
+                        startPage = last.page() != null ? pageAt(units, u - 1, overlap) : unit.page();
+                    } else {
+                        start = unit.start();
+                        startPage = unit.page();
+                    }
+                    startUnit = u;
+                    continue;
+                }
+                start = unit.start();
+                startUnit = u;
+                startPage = unit.page();
+            }
+            if (start >= 0) {
+                chunks.add(chunk(start, units.getLast().end(), units.subList(startUnit, units.size()), startPage));
+            }
+            return chunks;
+        }
+
+        private Integer pageAt(List<Unit> units, int lastIndex, int offset) {
+            Integer page = units.get(lastIndex).page();
+            for (int i = lastIndex; i >= 0 && units.get(i).end() > offset; i--) {
+                page = units.get(i).page();
+            }
+            return page;
+        }
+
+        private TextChunk chunk(int start, int end, List<Unit> units, Integer page) {
+            List<String> path = units.stream().filter(unit -> !unit.heading()).findFirst()
+                    .orElse(units.getLast()).headingPath();
+            String passage = text.substring(start, end);
+            return new TextChunk(passage, path, page, start, end, counter.count(passage));
+        }
+
+        /** Where the overlap taken from the end of {@code last} starts, or -1 for none. */
+        private int overlapStart(Unit last) {
+            if (properties.overlapTokens() == 0 || last.heading()) {
+                return -1;
+            }
+            List<int[]> sentences = SentenceSplitter.split(text, last.start(), last.end());
+            int[] sentence = sentences.getLast();
+            if (tokens(sentence[0], sentence[1]) <= properties.overlapTokens()) {
+                return sentence[0];
+            }
+            int cut = lastFitting(sentence[0], sentence[1], properties.overlapTokens());
+            return cut < sentence[1] ? cut : -1;
+        }
+
+        private List<Unit> units(List<Block> blocks) {
+            List<Unit> units = new ArrayList<>();
+            int section = 0;
+            for (Block block : blocks) {
+                if (block.kind() == BlockKind.HEADING) {
+                    section++;
+                }
+                int from = block.startOffset();
+                int to = block.endOffset();
+                if (block.kind() == BlockKind.HEADING || tokens(from, to) <= max) {
+                    add(units, block, section, from, to, block.kind() == BlockKind.HEADING);
+                } else if (block.kind() == BlockKind.TABLE || block.kind() == BlockKind.CODE) {
+                    for (int[] line : lines(from, to)) {
+                        splitProse(units, block, section, line[0], line[1]);
+                    }
+                } else {
+                    splitProse(units, block, section, from, to);
+                }
+            }
+            return units;
+        }
+
+        private void splitProse(List<Unit> units, Block block, int section, int from, int to) {
+            if (tokens(from, to) <= max) {
+                add(units, block, section, from, to, false);
+                return;
+            }
+            for (int[] sentence : SentenceSplitter.split(text, from, to)) {
+                int s = sentence[0];
+                while (s < sentence[1]) {
+                    int end = tokens(s, sentence[1]) <= max ? sentence[1] : firstFitting(s, sentence[1]);
+                    add(units, block, section, s, end, false);
+                    s = end;
+                    while (s < sentence[1] && Character.isWhitespace(text.charAt(s))) {
+                        s++;
+                    }
+                }
+            }
+        }
+
+        private void add(List<Unit> units, Block block, int section, int from, int to, boolean heading) {
+            while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+                to--;
+            }
+            if (to > from) {
+                units.add(new Unit(from, to, heading, section, block.headingPath(), block.page()));
+            }
+        }
+
+        private List<int[]> lines(int from, int to) {
+            List<int[]> lines = new ArrayList<>();
+            int start = from;
+            for (int i = from; i <= to; i++) {
+                if (i == to || text.charAt(i) == '\n') {
+                    if (i > start) {
+                        lines.add(new int[] {start, i});
+                    }
+                    start = i + 1;
+                }
+            }
+            return lines;
+        }
+
+        /** The end of the longest prefix of {@code [from, to)} within the budget, at a word boundary if any. */
+        private int firstFitting(int from, int to) {
+            List<Integer> cuts = cuts(from, to, true);
+            int lo = 0;
+            int hi = cuts.size() - 1;
+            int best = -1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (tokens(from, cuts.get(mid)) <= max) {
+                    best = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            if (best >= 0) {
+                return cuts.get(best);
+            }
+            // One word longer than the budget: cut inside it, keeping surrogate pairs together.
+            int end = from + Character.charCount(text.codePointAt(from));
+            while (end < to) {
+                int next = end + Character.charCount(text.codePointAt(end));
+                if (tokens(from, next) > max) {
+                    break;
+                }
+                end = next;
+            }
+            return end;
+        }
+
+        /** The start of the shortest suffix of {@code [from, to)} that still has at most {@code budget} tokens. */
+        private int lastFitting(int from, int to, int budget) {
+            List<Integer> cuts = cuts(from, to, false);
+            int lo = 0;
+            int hi = cuts.size() - 1;
+            int best = to;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                if (tokens(cuts.get(mid), to) <= budget) {
+                    best = cuts.get(mid);
+                    hi = mid - 1;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            return best;
+        }
+
+        /**
+         * Word boundaries inside {@code (from, to)}: ends of words when {@code ends}, starts of words
+         * otherwise; between two CJK characters counts as a boundary.
+         */
+        private List<Integer> cuts(int from, int to, boolean ends) {
+            List<Integer> cuts = new ArrayList<>();
+            for (int i = from + 1; i < to; i++) {
+                char before = text.charAt(i - 1);
+                char at = text.charAt(i);
+                boolean boundary = ends
+                        ? !Character.isWhitespace(before) && Character.isWhitespace(at)
+                        : Character.isWhitespace(before) && !Character.isWhitespace(at);
+                boolean cjk = !Character.isWhitespace(before) && !Character.isWhitespace(at)
+                        && (SentenceSplitter.isCjk(before) || SentenceSplitter.isCjk(at))
+                        && !Character.isLowSurrogate(at);
+                if (boundary || cjk) {
+                    cuts.add(i);
+                }
+            }
+            return cuts;
+        }
+
+        private int tokens(int from, int to) {
+            return counter.count(text.substring(from, to));
+        }
+    }
+}

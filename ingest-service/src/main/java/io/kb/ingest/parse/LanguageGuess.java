@@ -1,0 +1,52 @@
+package io.kb.ingest.parse;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A cheap guess at a text's main language from a sample of its characters: Chinese when Han
+ * characters are a large share of the letters, English when Latin letters dominate and common
+ * English words are frequent, otherwise no guess. Enough to pick a tokenizer, not a language detector.
+ */
+final class LanguageGuess {
+
+    private static final int SAMPLE = 20_000;
+    private static final Set<String> ENGLISH = Set.of("the", "and", "of", "to", "in", "is", "a", "for", "that",
+            "with", "on", "are", "this", "be", "as", "it", "by", "or", "we", "you", "from", "at", "not", "have");
+
+    private LanguageGuess() {
+    }
+
+    static String of(String text) {
+        String sample = text.length() > SAMPLE ? text.substring(0, SAMPLE) : text;
+        int han = 0;
+        int latin = 0;
+        for (int i = 0; i < sample.length(); i++) {
+            char c = sample.charAt(i);
+            if (Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN) {
+                han++;
+            } else if (Character.isLetter(c) && Character.UnicodeScript.of(c) == Character.UnicodeScript.LATIN) {
+                latin++;
+            }
+        }
+        // A Han character carries about as much as a short English word; weigh them so.
+        if (han > 0 && han * 4 >= latin) {
+            return "zh";
+        }
+        if (latin == 0) {
+            return null;
+        }
+        String[] words = sample.toLowerCase(Locale.ROOT).split("[^\\p{L}]+");
+        int english = 0;
+        int all = 0;
+        for (String word : words) {
+            if (!word.isEmpty()) {
+                all++;
+                if (ENGLISH.contains(word)) {
+                    english++;
+                }
+            }
+        }
+        return all > 0 && english * 10 >= all ? "en" : null;
+    }
+}
