@@ -32,6 +32,9 @@ final class KafkaBroker {
     /** Partitions of the data topics: enough for a few consumers of each service locally. */
     static final int PARTITIONS = 3;
 
+    /** Largest chunk batch record (compressed), matching ingest-service's producer limit. */
+    static final int MAX_CHUNK_BATCH_BYTES = 16 * 1024 * 1024;
+
     private final Path dir;
     private final StackPorts ports;
     private final String java;
@@ -100,6 +103,9 @@ final class KafkaBroker {
             if (name.equals(Topics.INGEST_STATUS)) {
                 // The latest state per document is what readers need; compaction keeps it forever and bounds the rest.
                 topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            } else if (name.equals(Topics.CHUNKS)) {
+                // One batch per document version, vectors included: a long document needs more than the 1 MB default.
+                topic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_CHUNK_BATCH_BYTES)));
             }
             topics.add(topic);
         }
@@ -147,6 +153,7 @@ final class KafkaBroker {
                     "share.coordinator.state.topic.min.isr=1",
                     "group.initial.rebalance.delay.ms=0",
                     "log.retention.hours=168",
+                    "message.max.bytes=" + MAX_CHUNK_BATCH_BYTES,
                     ""));
             Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
                     "status = warn",

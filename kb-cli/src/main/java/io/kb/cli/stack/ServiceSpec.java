@@ -20,7 +20,9 @@ public record ServiceSpec(String name, int port, String heap, List<String> args)
         return List.of(
                 new ServiceSpec("embedding-service", ports.embedding(), "768m", List.of()),
                 new ServiceSpec("retrieval-service", ports.retrieval(), "768m", List.of()),
-                new ServiceSpec("ingest-service", ports.ingest(), "512m", List.of()),
+                new ServiceSpec("ingest-service", ports.ingest(), "768m", List.of(
+                        "--spring.kafka.bootstrap-servers=127.0.0.1:" + ports.kafka(),
+                        "--kb.ingest.embedding.url=http://127.0.0.1:" + ports.embedding())),
                 new ServiceSpec("inference-service", ports.inference(), "512m", List.of()),
                 new ServiceSpec("gateway", ports.gateway(), "384m", List.of(
                         "--kb.gateway.upstreams.ingest=http://127.0.0.1:" + ports.ingest(),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class KafkaBrokerTest {
 
     @Test
-    void createsEveryContractTopicAndCompactsOnlyTheStatusTopic() {
+    void createsEveryContractTopicCompactsTheStatusTopicAndLetsChunkBatchesBeLarge() {
         Map<String, NewTopic> topics = KafkaBroker.topics().stream()
                 .collect(Collectors.toMap(NewTopic::name, t -> t));
 
@@ -21,6 +21,8 @@ class KafkaBrokerTest {
             assertThat(t.numPartitions()).as(name).isEqualTo(KafkaBroker.PARTITIONS);
             String policy = t.configs() == null ? null : t.configs().get("cleanup.policy");
             assertThat(policy).as(name).isEqualTo(name.equals(Topics.INGEST_STATUS) ? "compact" : null);
+            String maxBytes = t.configs() == null ? null : t.configs().get("max.message.bytes");
+            assertThat(maxBytes).as(name).isEqualTo(name.equals(Topics.CHUNKS) ? "16777216" : null);
         });
     }
 }

@@ -1,0 +1,129 @@
+package io.kb.ingest.pipeline;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kb.contracts.SupportedMediaTypes;
+import io.kb.contracts.event.Chunk;
+import io.kb.contracts.event.ChunkBatch;
+import io.kb.contracts.event.ChunkIds;
+import io.kb.contracts.event.DocumentEvent;
+import io.kb.contracts.event.EmbeddingInfo;
+import io.kb.contracts.event.IngestStages;
+import io.kb.contracts.event.Operation;
+import io.kb.ingest.chunk.Chunker;
+import io.kb.ingest.chunk.TextChunk;
+import io.kb.ingest.embed.EmbeddingClient;
+import io.kb.ingest.embed.Embeddings;
+import io.kb.ingest.parse.DocumentParser;
+import io.kb.ingest.parse.ParseFailure;
+import io.kb.ingest.parse.ParseHints;
+import io.kb.ingest.parse.ParsedDocument;
+import io.kb.ingest.publish.EventPublisher;
+import io.kb.ingest.source.ContentFetcher;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * One document event in, one chunk batch out. The stages, in order: (1) fetch the content, (2) parse it,
+ * (3) chunk it, (4) embed the chunks, (5) publish the batch. A delete becomes a delete batch. Chunk ids derive
+ * from tenant, document, version and ordinal, so processing the same event twice publishes the same batch.
+ */
+public final class IngestPipeline {
+
+    private final ContentFetcher fetcher;
+    private final DocumentParser parser;
+    private final Chunker chunker;
+    private final EmbeddingClient embeddings;
+    private final EventPublisher publisher;
+    private final MeterRegistry meters;
+
+    public IngestPipeline(ContentFetcher fetcher, DocumentParser parser, Chunker chunker, EmbeddingClient embeddings,
+            EventPublisher publisher, MeterRegistry meters) {
+        this.fetcher = fetcher;
+        this.parser = parser;
+        this.chunker = chunker;
+        this.embeddings = embeddings;
+        this.publisher = publisher;
+        this.meters = meters;
+    }
+
+    /** @return the batch that was published */
+    public ChunkBatch process(DocumentEvent event) {
+        if (event.operation() == Operation.DELETE) {
+            ChunkBatch delete = ChunkBatch.delete(event.tenant(), event.documentId(), event.version());
+            publisher.publish(delete);
+            return delete;
+        }
+        ContentFetcher.Fetched content = timed(IngestStages.FETCH, () -> fetcher.fetch(event));     // 1
+        ParsedDocument document = timed(IngestStages.PARSE, () -> parse(event, content));          // 2
+        List<TextChunk> chunks = timed(IngestStages.CHUNK, () -> chunker.chunk(document));         // 3
+        if (chunks.isEmpty()) {
+            throw IngestFailure.permanent(IngestStages.CHUNK, "empty: the document has no text to index");
+        }
+        Embeddings vectors = timed(IngestStages.EMBED,                                              // 4
+                () -> embeddings.embed(event.tenant(), chunks.stream().map(TextChunk::text).toList()));
+        ChunkBatch batch = batch(event, document, chunks, vectors);
+        timed(IngestStages.PUBLISH, () -> {                                                         // 5
+            publisher.publish(batch);
+            return batch;
+        });
+        meters.counter("kb.ingest.chunks").increment(chunks.size());
+        return batch;
+    }
+
+    private ParsedDocument parse(DocumentEvent event, ContentFetcher.Fetched content) {
+        try (InputStream in = content.stream()) {
+            return parser.parse(in, new ParseHints(event.mediaType(), content.fileName()));
+        } catch (ParseFailure e) {
+            throw IngestFailure.permanent(IngestStages.PARSE, e.reason().code() + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw IngestFailure.transientFailure(IngestStages.FETCH, "cannot read the content: " + e.getMessage(), e);
+        }
+    }
+
+    private static ChunkBatch batch(DocumentEvent event, ParsedDocument document, List<TextChunk> chunks,
+            Embeddings vectors) {
+        List<Chunk> out = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            TextChunk c = chunks.get(i);
+            out.add(new Chunk(ChunkIds.of(event.tenant(), event.documentId(), event.version(), i), i, c.text(),
+                    vectors.vectors().get(i), c.headingPath(), c.page(), c.startOffset(), c.endOffset()));
+        }
+        String title = event.title() != null && !event.title().isBlank() ? event.title() : shorten(document.title());
+        String mediaType = SupportedMediaTypes.find(document.mediaType())
+                .map(SupportedMediaTypes::value)
+                .orElse(event.mediaType() != null ? event.mediaType() : SupportedMediaTypes.OCTET_STREAM.value());
+        Map<String, String> metadata = new LinkedHashMap<>(event.metadata() == null ? Map.of() : event.metadata());
+        if (document.language() != null) {
+            metadata.putIfAbsent("language", document.language());
+        }
+        return new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, event.tenant(), event.documentId(),
+                event.version(), title, event.source(), mediaType, event.acl(), metadata,
+                new EmbeddingInfo(vectors.model(), vectors.dimension()), out);
+    }
+
+    /** Titles found inside files can be anything; the contract allows 1000 characters. */
+    private static String shorten(String title) {
+        if (title == null || title.codePointCount(0, title.length()) <= 1000) {
+            return title;
+        }
+        return title.substring(0, title.offsetByCodePoints(0, 999)) + "…";
+    }
+
+    private <T> T timed(String stage, java.util.function.Supplier<T> work) {
+        Timer.Sample sample = Timer.start(meters);
+        String outcome = "failure";
+        try {
+            T result = work.get();
+            outcome = "success";
+            return result;
+        } finally {
+            sample.stop(Timer.builder("kb.ingest.stage").tag("stage", stage).tag("outcome", outcome).register(meters));
+        }
+    }
+}

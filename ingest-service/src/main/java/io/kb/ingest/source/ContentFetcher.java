@@ -1,0 +1,130 @@
+package io.kb.ingest.source;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+import io.kb.contracts.ContractViolationException;
+import io.kb.contracts.event.Content;
+import io.kb.contracts.event.DocumentEvent;
+import io.kb.contracts.event.IngestStages;
+import io.kb.ingest.pipeline.IngestFailure;
+
+/**
+ * Stage 1 of ingestion: the bytes of a document, from the event itself (inline text or base64) or from the place
+ * its reference names. {@code file:} references are honoured only under the configured roots, after links are
+ * resolved, so an event cannot make the service read {@code /etc/shadow}; {@code http(s):} downloads are bounded in
+ * size and time; {@code s3:} is not supported yet and says so.
+ */
+public final class ContentFetcher {
+
+    /** The content and, when known, the name of the file it came from (a parsing hint, never trusted for type). */
+    public record Fetched(InputStream stream, String fileName) {
+    }
+
+    private final SourceProperties properties;
+    private final List<Path> roots;
+    private final HttpClient http;
+
+    public ContentFetcher(SourceProperties properties) {
+        this.properties = properties;
+        this.roots = properties.fileRoots().stream().map(ContentFetcher::realPath).toList();
+        this.http = HttpClient.newBuilder().connectTimeout(properties.httpTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    public Fetched fetch(DocumentEvent event) {
+        Content content = event.content();
+        try {
+            event.requireInlineWithin(properties.inlineMaxBytes().toBytes());
+        } catch (ContractViolationException e) {
+            throw IngestFailure.permanent(IngestStages.FETCH, e.getMessage());
+        }
+        return switch (content.kind()) {
+            case TEXT, BASE64 -> new Fetched(new ByteArrayInputStream(content.inlineBytes()), null);
+            case REFERENCE -> fromReference(content.referenceUri());
+        };
+    }
+
+    private Fetched fromReference(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        return switch (scheme) {
+            case "file" -> fromFile(uri);
+            case "http", "https" -> fromHttp(uri);
+            default -> throw IngestFailure.permanent(IngestStages.FETCH,
+                    "references with scheme '" + scheme + "' are not supported yet; use file:, http: or https:");
+        };
+    }
+
+    private Fetched fromFile(URI uri) {
+        Path path;
+        try {
+            path = Path.of(uri).toRealPath();
+        } catch (NoSuchFileException e) {
+            throw IngestFailure.permanent(IngestStages.FETCH, "no such file: " + uri.getPath());
+        } catch (IOException | IllegalArgumentException e) {
+            throw IngestFailure.permanent(IngestStages.FETCH, "cannot read " + uri + ": " + e.getMessage());
+        }
+        if (roots.stream().noneMatch(path::startsWith)) {
+            throw IngestFailure.permanent(IngestStages.FETCH, "file " + path
+                    + " is outside the folders this service may read (kb.ingest.source.file-roots)");
+        }
+        try {
+            return new Fetched(Files.newInputStream(path), path.getFileName().toString());
+        } catch (IOException e) {
+            throw IngestFailure.transientFailure(IngestStages.FETCH, "cannot open " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Fetched fromHttp(URI uri) {
+        if (!properties.allowsHost(uri.getHost())) {
+            throw IngestFailure.permanent(IngestStages.FETCH, "host " + uri.getHost()
+                    + " is not in kb.ingest.source.http-allowed-hosts");
+        }
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.httpTimeout()).GET().build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            int status = response.statusCode();
+            if (status >= 500 || status == 429) {
+                response.body().close();
+                throw IngestFailure.transientFailure(IngestStages.FETCH, uri + " answered " + status, null);
+            }
+            if (status >= 300) {
+                response.body().close();
+                throw IngestFailure.permanent(IngestStages.FETCH, uri + " answered " + status);
+            }
+            byte[] body;
+            try (InputStream in = response.body()) {
+                long max = properties.httpMaxBytes().toBytes();
+                body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                if (body.length > max) {
+                    throw IngestFailure.permanent(IngestStages.FETCH, uri + " is larger than "
+                            + properties.httpMaxBytes() + " (kb.ingest.source.http-max-bytes)");
+                }
+            }
+            String name = Path.of(uri.getPath().isEmpty() ? "/document" : uri.getPath()).getFileName().toString();
+            return new Fetched(new ByteArrayInputStream(body), name);
+        } catch (IOException e) {
+            throw IngestFailure.transientFailure(IngestStages.FETCH, "cannot fetch " + uri + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw IngestFailure.transientFailure(IngestStages.FETCH, "interrupted while fetching " + uri, e);
+        }
+    }
+
+    private static Path realPath(Path root) {
+        try {
+            return root.toAbsolutePath().normalize().toRealPath();
+        } catch (IOException e) {
+            return root.toAbsolutePath().normalize();
+        }
+    }
+}

@@ -1,0 +1,331 @@
+package io.kb.ingest.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpServer;
+import io.kb.contracts.DeadLetterHeaders;
+import io.kb.contracts.Topics;
+import io.kb.contracts.event.ChunkBatch;
+import io.kb.contracts.event.ChunkIds;
+import io.kb.contracts.event.Content;
+import io.kb.contracts.event.DocumentEvent;
+import io.kb.contracts.event.EventCodec;
+import io.kb.contracts.event.IngestState;
+import io.kb.contracts.event.IngestStatus;
+import io.kb.contracts.event.Operation;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * ingest-service consuming a real (embedded KRaft) Kafka broker, with real Tika and tokenizers. embedding-service is
+ * replaced by an HTTP stand-in that answers deterministic vectors and can be told to fail, so that retries and
+ * dead letters can be provoked; the full stack with the real model is covered by the end-to-end tests.
+ */
+@SpringBootTest(properties = {
+        "kb.ingest.delivery.attempts=3",
+        "kb.ingest.delivery.initial-backoff=50ms",
+        "kb.ingest.delivery.max-backoff=200ms",
+        "spring.kafka.consumer.auto-offset-reset=earliest"})
+@EmbeddedKafka(partitions = 3, topics = {Topics.DOCUMENTS, Topics.CHUNKS, Topics.INGEST_STATUS, Topics.DOCUMENTS_DLQ})
+class IngestPipelineIT {
+
+    static final int DIMENSION = 8;
+    static final Path ALLOWED = createTempDir();
+    static final HttpServer embedding = startEmbeddingStandIn();
+    /** Tenants for which the stand-in answers 503 this many more times. */
+    static final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+    static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    @Value("${spring.embedded.kafka.brokers}")
+    String brokers;
+
+    private final EventCodec codec = new EventCodec();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("kb.ingest.embedding.url", () -> "http://127.0.0.1:" + embedding.getAddress().getPort());
+        registry.add("kb.ingest.source.file-roots", ALLOWED::toString);
+    }
+
+    @AfterAll
+    static void stop() {
+        embedding.stop(0);
+    }
+
+    @Test
+    void publishesOneChunkBatchPerDocumentWithDeterministicIdsAndStructure() {
+        String tenant = tenant();
+        DocumentEvent event = DocumentEvent.upsert(tenant, "hr/leave.md", 7, "Annual leave", "text/markdown",
+                List.of("public", "group:hr"), Map.of("department", "hr"),
+                Content.ofText("# Annual leave\n\n## Entitlement\n\nEvery employee gets 25 days of paid leave.\n\n"
+                        + "## Carry-over\n\nUp to 5 days may be carried over to 31 March."));
+
+        send(event);
+
+        ChunkBatch batch = chunkBatches(tenant, 1).getFirst();
+        assertThat(batch.operation()).isEqualTo(Operation.UPSERT);
+        assertThat(batch.version()).isEqualTo(7);
+        assertThat(batch.title()).isEqualTo("Annual leave");
+        assertThat(batch.acl()).containsExactly("public", "group:hr");
+        assertThat(batch.metadata()).containsEntry("department", "hr");
+        assertThat(batch.embedding().model()).isEqualTo("stand-in");
+        assertThat(batch.embedding().dimension()).isEqualTo(DIMENSION);
+        assertThat(batch.chunks()).isNotEmpty();
+        for (int i = 0; i < batch.chunks().size(); i++) {
+            assertThat(batch.chunks().get(i).id()).isEqualTo(ChunkIds.of(tenant, "hr/leave.md", 7, i));
+            assertThat(batch.chunks().get(i).vector()).containsExactly(vectorOf(batch.chunks().get(i).text()));
+        }
+        String all = String.join("\n", batch.chunks().stream().map(c -> c.text()).toList());
+        assertThat(all).contains("25 days").contains("31 March");
+        assertThat(batch.chunks()).anySatisfy(c -> assertThat(c.headingPath()).contains("Carry-over"));
+        assertThat(statuses(tenant, 1)).extracting(IngestStatus::state).containsExactly(IngestState.RECEIVED);
+    }
+
+    @Test
+    void poisonedRecordsGoToTheDeadLetterTopicAndTheNextDocumentIsStillProcessed() {
+        String tenant = tenant();
+        sendRaw(tenant + "/garbage", new byte[] {0, 1, 2, (byte) 0xFF});
+        sendRaw(tenant + "/not-json", "{\"schemaVersion\":1,".getBytes(StandardCharsets.UTF_8));
+        sendRaw(tenant + "/bad-type", ("{\"schemaVersion\":1,\"operation\":\"UPSERT\",\"tenant\":\"" + tenant
+                + "\",\"documentId\":\"bad-type\",\"version\":1,\"mediaType\":\"application/x-unknown\","
+                + "\"acl\":[\"public\"],\"content\":{\"text\":\"x\"}}").getBytes(StandardCharsets.UTF_8));
+        send(DocumentEvent.upsert(tenant, "good.txt", 1, "Good", null, List.of("public"), Map.of(),
+                Content.ofText("A perfectly good document about travel expenses.")));
+
+        assertThat(chunkBatches(tenant, 1)).extracting(ChunkBatch::documentId).containsExactly("good.txt");
+        List<ConsumerRecord<String, byte[]>> dead = read(Topics.DOCUMENTS_DLQ, tenant, 3);
+        assertThat(dead).extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder(tenant + "/garbage", tenant + "/not-json", tenant + "/bad-type");
+        for (ConsumerRecord<String, byte[]> r : dead) {
+            assertThat(header(r, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("decode");
+            assertThat(header(r, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("1");
+            assertThat(header(r, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(Topics.DOCUMENTS);
+        }
+        ConsumerRecord<String, byte[]> badType = dead.stream().filter(r -> r.key().endsWith("bad-type")).findFirst().orElseThrow();
+        assertThat(header(badType, DeadLetterHeaders.ERROR_REASON)).contains("mediaType");
+        assertThat(dead.stream().filter(r -> r.key().endsWith("garbage")).findFirst().orElseThrow().value())
+                .containsExactly(0, 1, 2, (byte) 0xFF);
+    }
+
+    @Test
+    void aCorruptFileFailsAtOnceWithItsReason() {
+        String tenant = tenant();
+        byte[] truncatedPdf = "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R".getBytes(StandardCharsets.US_ASCII);
+        send(DocumentEvent.upsert(tenant, "broken.pdf", 3, null, "application/pdf", List.of("public"), Map.of(),
+                Content.ofBytes(truncatedPdf)));
+
+        ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
+        assertThat(header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("parse");
+        assertThat(header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("1");
+        IngestStatus failed = statuses(tenant, 2).stream().filter(s -> s.state() == IngestState.FAILED).findFirst().orElseThrow();
+        assertThat(failed.stage()).isEqualTo("parse");
+        assertThat(failed.version()).isEqualTo(3);
+        assertThat(failed.reason()).isNotBlank();
+    }
+
+    @Test
+    void transientEmbeddingFailuresAreRetriedUntilTheyPass() {
+        String tenant = tenant();
+        failuresLeft.put(tenant, new AtomicInteger(2));
+        send(DocumentEvent.upsert(tenant, "retry.txt", 1, null, null, List.of("public"), Map.of(),
+                Content.ofText("Retried text.")));
+
+        assertThat(chunkBatches(tenant, 1)).hasSize(1);
+        assertThat(calls.get(tenant).get()).isEqualTo(3);
+        assertThat(read(Topics.DOCUMENTS_DLQ, tenant, 0)).isEmpty();
+    }
+
+    @Test
+    void transientFailuresThatLastEndInTheDeadLetterTopicAfterTheConfiguredAttempts() {
+        String tenant = tenant();
+        failuresLeft.put(tenant, new AtomicInteger(1000));
+        send(DocumentEvent.upsert(tenant, "down.txt", 1, null, null, List.of("public"), Map.of(),
+                Content.ofText("Nobody embeds this.")));
+
+        ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
+        assertThat(header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("embed");
+        assertThat(header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("3");
+        assertThat(calls.get(tenant).get()).isEqualTo(3);
+        assertThat(statuses(tenant, 2)).extracting(IngestStatus::state).contains(IngestState.FAILED);
+    }
+
+    @Test
+    void redeliveringTheSameVersionPublishesAnIdenticalBatch() {
+        String tenant = tenant();
+        DocumentEvent event = DocumentEvent.upsert(tenant, "same.md", 5, "Same", "text/markdown", List.of("public"),
+                Map.of(), Content.ofText("# Same\n\nThe same text, twice."));
+        send(event);
+        send(event);
+
+        List<ChunkBatch> batches = chunkBatches(tenant, 2);
+        assertThat(batches.get(0)).isEqualTo(batches.get(1));
+    }
+
+    @Test
+    void aDeleteBecomesAChunkDelete() {
+        String tenant = tenant();
+        send(DocumentEvent.delete(tenant, "gone.md", 9));
+
+        ChunkBatch batch = chunkBatches(tenant, 1).getFirst();
+        assertThat(batch.operation()).isEqualTo(Operation.DELETE);
+        assertThat(batch.version()).isEqualTo(9);
+        assertThat(batch.chunks()).isNullOrEmpty();
+    }
+
+    @Test
+    void fileReferencesAreReadOnlyUnderTheAllowedFolders() throws IOException {
+        String tenant = tenant();
+        Path inside = Files.writeString(ALLOWED.resolve(tenant + ".txt"), "Inside the allowed folder.");
+        Path outside = Files.writeString(Files.createTempFile("outside", ".txt"), "Secret outside.");
+        send(DocumentEvent.upsert(tenant, "inside", 1, null, null, List.of("public"), Map.of(),
+                Content.ofReference(inside.toUri().toString())));
+        send(DocumentEvent.upsert(tenant, "outside", 1, null, null, List.of("public"), Map.of(),
+                Content.ofReference(outside.toUri().toString())));
+
+        assertThat(chunkBatches(tenant, 1)).extracting(ChunkBatch::documentId).containsExactly("inside");
+        ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
+        assertThat(dead.key()).isEqualTo(tenant + "/outside");
+        assertThat(header(dead, DeadLetterHeaders.ERROR_REASON)).contains("outside the folders");
+    }
+
+    // --- helpers ---
+
+    private static String tenant() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    private void send(DocumentEvent event) {
+        sendRaw(event.key().asString(), codec.write(event));
+    }
+
+    private void sendRaw(String key, byte[] value) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.DOCUMENTS, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<ChunkBatch> chunkBatches(String tenant, int expected) {
+        return read(Topics.CHUNKS, tenant, expected).stream().map(r -> codec.readChunkBatch(r.value())).toList();
+    }
+
+    private List<IngestStatus> statuses(String tenant, int expected) {
+        return read(Topics.INGEST_STATUS, tenant, expected).stream().map(r -> codec.readIngestStatus(r.value())).toList();
+    }
+
+    /** Records of one tenant on a topic; waits for the expected count (or, for 0, a few seconds of nothing). */
+    private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(expected == 0 ? 5 : 60).toNanos();
+            while ((expected == 0 || found.size() < expected) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    if (r.key() != null && r.key().startsWith(tenant + "/")) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        assertThat(found).as(topic + " records of " + tenant).hasSize(expected);
+        return found;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The stand-in's vector for a text: deterministic, so the test can check each chunk got its own. */
+    static float[] vectorOf(String text) {
+        float[] v = new float[DIMENSION];
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < b.length; i++) {
+            v[i % DIMENSION] += (b[i] & 0xFF) / 255f;
+        }
+        double norm = 0;
+        for (float x : v) {
+            norm += x * x;
+        }
+        for (int i = 0; i < DIMENSION; i++) {
+            v[i] = (float) (v[i] / Math.sqrt(norm));
+        }
+        return v;
+    }
+
+    private static HttpServer startEmbeddingStandIn() {
+        JsonMapper json = JsonMapper.builder().build();
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/internal/v1/embeddings:batch", exchange -> {
+                JsonNode request = json.readTree(exchange.getRequestBody());
+                String kb = request.path("knowledgeBase").asString();
+                calls.computeIfAbsent(kb, k -> new AtomicInteger()).incrementAndGet();
+                AtomicInteger left = failuresLeft.get(kb);
+                byte[] body;
+                int status;
+                if (left != null && left.getAndDecrement() > 0) {
+                    status = 503;
+                    body = "{\"title\":\"busy\"}".getBytes(StandardCharsets.UTF_8);
+                } else {
+                    List<float[]> vectors = new ArrayList<>();
+                    request.path("texts").forEach(t -> vectors.add(vectorOf(t.asString())));
+                    body = json.writeValueAsBytes(Map.of("model", "stand-in", "dimension", DIMENSION,
+                            "vectors", vectors));
+                    status = 200;
+                }
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("kb-ingest-allowed").toRealPath();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
