@@ -47,6 +47,10 @@ public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler
         problem.setInstance(exchange.getRequest().getURI().resolve(exchange.getRequest().getPath().value()));
         byte[] body = json.writeValueAsBytes(problem);
         response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
+        if (error instanceof ErrorResponse known) {
+            // The headers that go with the status: WWW-Authenticate on a 401, Allow on a 405, Accept on a 415.
+            response.getHeaders().putAll(known.getHeaders());
+        }
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(body.length);
         DataBuffer buffer = response.bufferFactory().wrap(body);
