@@ -1,0 +1,470 @@
+package io.kb.retrieval.index.lucene;
+
+import static io.kb.retrieval.index.lucene.ChunkDocuments.ACL;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.CHUNK;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.CHUNK_COUNT;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.DOCUMENT_ID;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.DOC_KEY;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.KIND;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.LIVE;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.MARKER;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.META_PREFIX;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.STATE;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.TENANT;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.TEXT;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.VECTOR;
+import static io.kb.retrieval.index.lucene.ChunkDocuments.VERSION;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.kb.contracts.event.ChunkBatch;
+import io.kb.contracts.event.EmbeddingInfo;
+import io.kb.contracts.event.Operation;
+import io.kb.retrieval.access.AccessFilter;
+import io.kb.retrieval.access.Caller;
+import io.kb.retrieval.index.ApplyResult;
+import io.kb.retrieval.index.ChunkHit;
+import io.kb.retrieval.index.ChunkIndex;
+import io.kb.retrieval.index.EmbeddingMismatchException;
+import io.kb.retrieval.index.Highlight;
+import io.kb.retrieval.index.IndexStats;
+import io.kb.retrieval.index.SearchFilter;
+import io.kb.retrieval.index.SearchRequest;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.uhighlight.Passage;
+import org.apache.lucene.search.uhighlight.PassageFormatter;
+import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
+import org.apache.lucene.search.uhighlight.WholeBreakIterator;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * The embedded chunk index: one Lucene index in a directory on local disk, with HNSW vectors (cosine
+ * on unit-length vectors), BM25 over the chunk text with {@link CjkEnglishAnalyzer}, and the access
+ * filter and request filters as filter clauses of every query.
+ *
+ * <p>Every apply is one {@code updateDocuments} call keyed by tenant and document, which deletes the
+ * old chunks and adds the new ones atomically, followed by a commit (the change survives a crash) and
+ * a refresh of the near-real-time searcher (the next search sees it). Applies are serialized by a
+ * lock, so the version check and the write cannot interleave; searches run concurrently on searchers
+ * from a {@link SearcherManager}. The embedding model and dimension live in the commit's user data.
+ */
+public final class LuceneChunkIndex implements ChunkIndex {
+
+    /** Lucene's default neighbours per HNSW node. */
+    public static final int DEFAULT_HNSW_MAX_CONN = 16;
+
+    /** Lucene's default candidate list size while building the HNSW graph. */
+    public static final int DEFAULT_HNSW_BEAM_WIDTH = 100;
+
+    private static final String MODEL_KEY = "kb.embedding.model";
+    private static final String DIMENSION_KEY = "kb.embedding.dimension";
+
+    /** Highlight whole chunks: they are bounded by the chunker, far below this. */
+    private static final int HIGHLIGHT_MAX_LENGTH = 1 << 20;
+
+    private final Path path;
+    private final Analyzer analyzer = new CjkEnglishAnalyzer();
+    private final QueryBuilder queryBuilder = new QueryBuilder(analyzer);
+    private final UnifiedHighlighter highlighter;
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final ReentrantLock applyLock = new ReentrantLock();
+
+    private volatile EmbeddingInfo embedding;
+    private volatile boolean closed;
+
+    /**
+     * Opens the index in {@code path} with Lucene's default HNSW settings, creating it when absent.
+     *
+     * @param path the index directory
+     */
+    public LuceneChunkIndex(Path path) {
+        this(path, DEFAULT_HNSW_MAX_CONN, DEFAULT_HNSW_BEAM_WIDTH);
+    }
+
+    /**
+     * Opens the index in {@code path}, creating it when absent.
+     *
+     * @param path the index directory; created with its parents when missing
+     * @param hnswMaxConn neighbours per HNSW node, 1 to 512
+     * @param hnswBeamWidth candidate list size while building the HNSW graph, 1 to 3200
+     * @throws UncheckedIOException when the directory cannot be opened, or another process holds it
+     */
+    public LuceneChunkIndex(Path path, int hnswMaxConn, int hnswBeamWidth) {
+        this.path = Objects.requireNonNull(path, "path");
+        this.highlighter = UnifiedHighlighter.builderWithoutSearcher(analyzer)
+                .withBreakIterator(LuceneChunkIndex::wholeText)
+                .withMaxLength(HIGHLIGHT_MAX_LENGTH)
+                .withFormatter(new HighlightFormatter())
+                .build();
+        Directory openedDirectory = null;
+        IndexWriter openedWriter = null;
+        try {
+            Files.createDirectories(path);
+            openedDirectory = FSDirectory.open(path);
+            this.embedding = recordedEmbedding(openedDirectory);
+            IndexWriterConfig config = new IndexWriterConfig(analyzer)
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setCodec(new HnswCodec(hnswMaxConn, hnswBeamWidth));
+            openedWriter = new IndexWriter(openedDirectory, config);
+            this.searchers = new SearcherManager(openedWriter, null);
+        } catch (IOException e) {
+            IOUtils.closeWhileHandlingException(openedWriter, openedDirectory);
+            throw new UncheckedIOException("cannot open the chunk index at " + path + ": " + e.getMessage(), e);
+        }
+        this.directory = openedDirectory;
+        this.writer = openedWriter;
+    }
+
+    @Override
+    public ApplyResult apply(ChunkBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        applyLock.lock();
+        try {
+            ensureOpen();
+            // A refresh that failed after an earlier commit would leave the version check blind to it.
+            searchers.maybeRefreshBlocking();
+            if (batch.operation() == Operation.UPSERT) {
+                requireIndexedEmbedding(batch.embedding());
+            }
+            Marker held = marker(batch.tenant(), batch.documentId());
+            if (held != null && batch.version() < held.version()) {
+                return new ApplyResult(ApplyResult.Outcome.STALE, batch.tenant(), batch.documentId(), batch.version(),
+                        held.version(), held.chunkCount());
+            }
+            Term key = new Term(DOC_KEY, ChunkDocuments.key(batch.tenant(), batch.documentId()));
+            ApplyResult result;
+            if (batch.operation() == Operation.UPSERT) {
+                List<Document> documents = ChunkDocuments.upsert(batch);
+                if (embedding == null) {
+                    embedding = batch.embedding();
+                }
+                writer.updateDocuments(key, documents);
+                result = new ApplyResult(ApplyResult.Outcome.INDEXED, batch.tenant(), batch.documentId(),
+                        batch.version(), batch.version(), batch.chunks().size());
+            } else {
+                writer.updateDocument(key, ChunkDocuments.tombstone(batch));
+                result = new ApplyResult(ApplyResult.Outcome.DELETED, batch.tenant(), batch.documentId(),
+                        batch.version(), batch.version(), 0);
+            }
+            if (embedding != null) {
+                writer.setLiveCommitData(Map.of(MODEL_KEY, embedding.model(),
+                        DIMENSION_KEY, Integer.toString(embedding.dimension())).entrySet());
+            }
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot apply version " + batch.version() + " of " + batch.tenant() + "/"
+                    + batch.documentId() + " to the chunk index at " + path + ": " + e.getMessage(), e);
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    @Override
+    public List<ChunkHit> search(Caller caller, SearchRequest request) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(request, "request");
+        ensureOpen();
+        AccessFilter access = AccessFilter.of(caller);
+        Query filter = filterQuery(access, request.filter());
+        Query textQuery = null;
+        Query query;
+        switch (request.mode()) {
+            case DENSE -> {
+                EmbeddingInfo indexed = embedding;
+                if (indexed == null) {
+                    return List.of();
+                }
+                float[] vector = request.queryVector();
+                if (vector.length != indexed.dimension()) {
+                    throw new EmbeddingMismatchException(indexed, new EmbeddingInfo(indexed.model(), vector.length));
+                }
+                query = new KnnFloatVectorQuery(VECTOR, ChunkDocuments.normalized("queryVector", vector),
+                        request.k(), filter);
+            }
+            case BM25 -> {
+                textQuery = queryBuilder.createBooleanQuery(TEXT, request.queryText(), Occur.SHOULD);
+                if (textQuery == null) {
+                    // Only stop words or punctuation: nothing to rank by.
+                    return List.of();
+                }
+                query = new BooleanQuery.Builder().add(textQuery, Occur.MUST).add(filter, Occur.FILTER).build();
+            }
+            default -> throw new IllegalArgumentException("unknown search mode " + request.mode());
+        }
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                TopDocs top = searcher.search(query, request.k());
+                StoredFields stored = searcher.storedFields();
+                List<ChunkHit> hits = new ArrayList<>(top.scoreDocs.length);
+                for (ScoreDoc scoreDoc : top.scoreDocs) {
+                    Document document = stored.document(scoreDoc.doc);
+                    requirePermitted(access, document);
+                    List<Highlight> highlights = textQuery == null ? List.of()
+                            : highlights(textQuery, document.get(TEXT));
+                    hits.add(ChunkDocuments.hit(document, scoreDoc.score, highlights));
+                }
+                return hits;
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search the chunk index at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Long> storedVersion(String tenant, String documentId) {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(documentId, "documentId");
+        ensureOpen();
+        try {
+            Marker marker = marker(tenant, documentId);
+            return marker == null ? Optional.empty() : Optional.of(marker.version());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the chunk index at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public IndexStats stats() {
+        ensureOpen();
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                long chunks = searcher.count(new TermQuery(new Term(KIND, CHUNK)));
+                long documents = searcher.count(new BooleanQuery.Builder()
+                        .add(new TermQuery(new Term(KIND, MARKER)), Occur.FILTER)
+                        .add(new TermQuery(new Term(STATE, LIVE)), Occur.FILTER)
+                        .build());
+                return new IndexStats(chunks, documents, embedding, sizeOnDisk());
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the chunk index at " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Commits nothing new (every apply has committed) and releases the directory and its lock. */
+    @Override
+    public void close() {
+        applyLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            IOUtils.close(searchers, writer, directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the chunk index at " + path + ": " + e.getMessage(), e);
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /** The directory this index lives in. */
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public String toString() {
+        return "LuceneChunkIndex[" + path + "]";
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the chunk index at " + path + " is closed");
+        }
+    }
+
+    private void requireIndexedEmbedding(EmbeddingInfo offered) {
+        EmbeddingInfo indexed = embedding;
+        if (indexed != null && !indexed.equals(offered)) {
+            throw new EmbeddingMismatchException(indexed, offered);
+        }
+    }
+
+    /** Tenant, ACL and the request's filters, all as filter clauses: they select, they do not score. */
+    private static Query filterQuery(AccessFilter access, SearchFilter filter) {
+        BooleanQuery.Builder builder = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(KIND, CHUNK)), Occur.FILTER)
+                .add(new TermQuery(new Term(TENANT, access.tenant())), Occur.FILTER)
+                .add(new TermInSetQuery(ACL, bytes(access.principals())), Occur.FILTER);
+        for (Map.Entry<String, String> entry : filter.metadata().entrySet()) {
+            builder.add(new TermQuery(new Term(META_PREFIX + entry.getKey(), entry.getValue())), Occur.FILTER);
+        }
+        if (!filter.documentIds().isEmpty()) {
+            builder.add(new TermInSetQuery(DOCUMENT_ID, bytes(filter.documentIds())), Occur.FILTER);
+        }
+        return builder.build();
+    }
+
+    /**
+     * The filter is inside the query, so this never fails unless the filter itself is broken; then
+     * the search fails rather than leak a chunk.
+     */
+    private static void requirePermitted(AccessFilter access, Document document) {
+        String tenant = document.get(TENANT);
+        List<String> acl = Arrays.asList(document.getValues(ACL));
+        if (!access.permits(tenant, acl)) {
+            throw new IllegalStateException("the index query returned chunk " + document.get(ChunkDocuments.CHUNK_ID)
+                    + " that the access filter forbids; the search is refused");
+        }
+    }
+
+    private List<Highlight> highlights(Query textQuery, String text) throws IOException {
+        Object spans = highlighter.highlightWithoutSearcher(TEXT, textQuery, text, 1);
+        if (spans instanceof List<?> list) {
+            List<Highlight> highlights = new ArrayList<>(list.size());
+            for (Object span : list) {
+                highlights.add((Highlight) span);
+            }
+            return highlights;
+        }
+        return List.of();
+    }
+
+    private Marker marker(String tenant, String documentId) throws IOException {
+        Query query = new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(KIND, MARKER)), Occur.FILTER)
+                .add(new TermQuery(new Term(DOC_KEY, ChunkDocuments.key(tenant, documentId))), Occur.FILTER)
+                .build();
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            TopDocs top = searcher.search(query, 1);
+            if (top.scoreDocs.length == 0) {
+                return null;
+            }
+            Document marker = searcher.storedFields().document(top.scoreDocs[0].doc);
+            return new Marker(marker.getField(VERSION).numericValue().longValue(),
+                    marker.getField(CHUNK_COUNT).numericValue().intValue());
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    private long sizeOnDisk() {
+        long total = 0;
+        try {
+            for (String file : directory.listAll()) {
+                try {
+                    total += directory.fileLength(file);
+                } catch (IOException e) {
+                    // A merge deleted the file since the listing: it no longer takes space.
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return total;
+    }
+
+    private static EmbeddingInfo recordedEmbedding(Directory directory) throws IOException {
+        if (!DirectoryReader.indexExists(directory)) {
+            return null;
+        }
+        Map<String, String> userData = SegmentInfos.readLatestCommit(directory).getUserData();
+        String model = userData.get(MODEL_KEY);
+        String dimension = userData.get(DIMENSION_KEY);
+        if (model == null || dimension == null) {
+            return null;
+        }
+        return new EmbeddingInfo(model, Integer.parseInt(dimension));
+    }
+
+    private static List<BytesRef> bytes(Collection<String> values) {
+        List<BytesRef> bytes = new ArrayList<>(values.size());
+        for (String value : values) {
+            bytes.add(new BytesRef(value));
+        }
+        return bytes;
+    }
+
+    private static BreakIterator wholeText() {
+        return new WholeBreakIterator();
+    }
+
+    /** The version a document holds and its chunk count (0 once removed). */
+    private record Marker(long version, int chunkCount) {
+    }
+
+    /**
+     * Turns the highlighter's one passage (the whole chunk) into sorted, merged character spans:
+     * overlapping CJK bigrams ({@code 知识}, {@code 识库}) become one span ({@code 知识库}).
+     */
+    private static final class HighlightFormatter extends PassageFormatter {
+
+        @Override
+        public Object format(Passage[] passages, String content) {
+            List<int[]> spans = new ArrayList<>();
+            for (Passage passage : passages) {
+                for (int i = 0; i < passage.getNumMatches(); i++) {
+                    int start = passage.getMatchStarts()[i];
+                    int end = passage.getMatchEnds()[i];
+                    if (start < end) {
+                        spans.add(new int[] {start, end});
+                    }
+                }
+            }
+            spans.sort(Comparator.comparingInt(span -> span[0]));
+            List<Highlight> merged = new ArrayList<>();
+            int start = -1;
+            int end = -1;
+            for (int[] span : spans) {
+                if (start >= 0 && span[0] <= end) {
+                    end = Math.max(end, span[1]);
+                } else {
+                    if (start >= 0) {
+                        merged.add(new Highlight(start, end));
+                    }
+                    start = span[0];
+                    end = span[1];
+                }
+            }
+            if (start >= 0) {
+                merged.add(new Highlight(start, end));
+            }
+            return merged;
+        }
+    }
+}

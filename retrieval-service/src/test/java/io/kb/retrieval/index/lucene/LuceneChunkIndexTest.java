@@ -1,0 +1,180 @@
+package io.kb.retrieval.index.lucene;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import io.kb.contracts.ContractViolationException;
+import io.kb.contracts.event.Chunk;
+import io.kb.contracts.event.ChunkBatch;
+import io.kb.contracts.event.ChunkIds;
+import io.kb.contracts.event.EmbeddingInfo;
+import io.kb.contracts.event.Operation;
+import io.kb.retrieval.access.Caller;
+import io.kb.retrieval.index.ChunkHit;
+import io.kb.retrieval.index.ChunkIndex;
+import io.kb.retrieval.index.ChunkIndexContract;
+import io.kb.retrieval.index.EmbeddingMismatchException;
+import io.kb.retrieval.index.SearchRequest;
+import org.apache.lucene.index.IndexWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The contract suite on Lucene in a temporary directory, plus what only an index on local disk does. */
+class LuceneChunkIndexTest extends ChunkIndexContract {
+
+    private static final Caller READER = Caller.of(ACME, "alice", List.of());
+
+    @TempDir
+    Path temp;
+
+    private final AtomicInteger indexes = new AtomicInteger();
+
+    @Override
+    protected ChunkIndex createIndex() {
+        return new LuceneChunkIndex(temp.resolve("index-" + indexes.incrementAndGet()));
+    }
+
+    @Test
+    void committedChunksSurviveCloseAndReopen() {
+        Path path = temp.resolve("reopened");
+        try (LuceneChunkIndex first = new LuceneChunkIndex(path)) {
+            first.apply(batch("handbook", 3, "durable words"));
+        }
+
+        try (LuceneChunkIndex second = new LuceneChunkIndex(path)) {
+            assertThat(second.search(READER, SearchRequest.bm25("durable", 5)))
+                    .extracting(ChunkHit::documentId).containsExactly("handbook");
+            assertThat(second.search(READER, SearchRequest.dense(vector(1), 5))).hasSize(1);
+            assertThat(second.storedVersion(ACME, "handbook")).contains(3L);
+            assertThat(second.stats().embedding()).isEqualTo(new EmbeddingInfo("m", 4));
+            assertThat(second.apply(batch("handbook", 2, "older")).outcome())
+                    .isEqualTo(io.kb.retrieval.index.ApplyResult.Outcome.STALE);
+        }
+    }
+
+    @Test
+    void committedChunksSurviveAProcessThatNeverClosedTheIndex() throws IOException {
+        Path path = temp.resolve("crashed");
+        LuceneChunkIndex crashed = new LuceneChunkIndex(path);
+        try {
+            crashed.apply(batch("first", 1, "committed before the crash"));
+            crashed.apply(batch("second", 1, "also committed"));
+            crashed.apply(ChunkBatch.delete(ACME, "first", 2));
+
+            // What a killed process leaves on disk: the files as they are, without a close.
+            Path copy = temp.resolve("crashed-copy");
+            Files.createDirectories(copy);
+            try (Stream<Path> files = Files.list(path)) {
+                for (Path file : files.filter(f -> !f.getFileName().toString().equals(IndexWriter.WRITE_LOCK_NAME)).toList()) {
+                    Files.copy(file, copy.resolve(file.getFileName()));
+                }
+            }
+            try (LuceneChunkIndex recovered = new LuceneChunkIndex(copy)) {
+                assertThat(recovered.search(READER, SearchRequest.bm25("committed", 5)))
+                        .extracting(ChunkHit::documentId).containsExactly("second");
+                assertThat(recovered.storedVersion(ACME, "first")).contains(2L);
+                assertThat(recovered.stats().chunkCount()).isEqualTo(1);
+            }
+        } finally {
+            crashed.close();
+        }
+    }
+
+    @Test
+    void theEmbeddingOfTheIndexSurvivesReopen() {
+        Path path = temp.resolve("model");
+        try (LuceneChunkIndex first = new LuceneChunkIndex(path)) {
+            first.apply(batch("handbook", 1, "text"));
+        }
+
+        try (LuceneChunkIndex second = new LuceneChunkIndex(path)) {
+            ChunkBatch otherModel = new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, "new", 1, null,
+                    null, null, List.of("public"), null, new EmbeddingInfo("other", 4),
+                    List.of(chunk("new", 1, 0, "text", vector(2))));
+            assertThatThrownBy(() -> second.apply(otherModel)).isInstanceOf(EmbeddingMismatchException.class);
+        }
+    }
+
+    @Test
+    void refusesADirectoryThatAnotherIndexHolds() {
+        Path path = temp.resolve("held");
+        try (LuceneChunkIndex holder = new LuceneChunkIndex(path)) {
+            assertThatThrownBy(() -> new LuceneChunkIndex(path))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining(path.toString());
+        }
+    }
+
+    @Test
+    void acceptsVectorsWiderThanLucenesDefaultLimit() {
+        int dimension = 1536;
+        Random random = new Random(42);
+        float[] target = new float[dimension];
+        float[] other = new float[dimension];
+        for (int i = 0; i < dimension; i++) {
+            target[i] = (float) random.nextGaussian();
+            other[i] = (float) random.nextGaussian();
+        }
+        Path path = temp.resolve("wide");
+        try (LuceneChunkIndex index = new LuceneChunkIndex(path)) {
+            EmbeddingInfo wide = new EmbeddingInfo("text-embedding-3-small", dimension);
+            index.apply(new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, "wide", 1, null, null, null,
+                    List.of("public"), null, wide,
+                    List.of(chunk("wide", 1, 0, "target", target), chunk("wide", 1, 1, "other", other))));
+        }
+        try (LuceneChunkIndex reopened = new LuceneChunkIndex(path)) {
+            assertThat(reopened.search(READER, SearchRequest.dense(target, 1)))
+                    .extracting(ChunkHit::text).containsExactly("target");
+        }
+    }
+
+    @Test
+    void refusesAZeroVectorNamingTheChunk() {
+        try (LuceneChunkIndex index = new LuceneChunkIndex(temp.resolve("zero"))) {
+            ChunkBatch zero = new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, "zero", 1, null, null,
+                    null, List.of("public"), null, new EmbeddingInfo("m", 4),
+                    List.of(chunk("zero", 1, 0, "fine", vector(0)), chunk("zero", 1, 1, "empty", new float[4])));
+
+            assertThatThrownBy(() -> index.apply(zero))
+                    .isInstanceOf(ContractViolationException.class)
+                    .hasMessageStartingWith("chunks[1].vector");
+            assertThat(index.storedVersion(ACME, "zero")).isEmpty();
+            assertThat(index.stats().embedding()).isNull();
+        }
+    }
+
+    @Test
+    void refusesCallsAfterClose() {
+        LuceneChunkIndex index = new LuceneChunkIndex(temp.resolve("closed"));
+        index.close();
+        index.close();
+
+        assertThatThrownBy(() -> index.search(READER, SearchRequest.bm25("x", 1))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> index.apply(batch("d", 1, "x"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    private static ChunkBatch batch(String documentId, long version, String text) {
+        return new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, documentId, version, "t", null, null,
+                List.of("public"), null, new EmbeddingInfo("m", 4), List.of(chunk(documentId, version, 0, text, vector(1))));
+    }
+
+    private static Chunk chunk(String documentId, long version, int ordinal, String text, float[] vector) {
+        return new Chunk(ChunkIds.of(ACME, documentId, version, ordinal), ordinal, text, vector, List.of(), null, 0,
+                text.length());
+    }
+
+    private static float[] vector(int axis) {
+        float[] vector = new float[4];
+        vector[axis] = 1;
+        return vector;
+    }
+}
