@@ -16,21 +16,27 @@ import org.springframework.core.io.ClassPathResource;
  * Adds the platform's shared defaults (management endpoints, health probes, histograms, the request id
  * in log lines) beneath every other property source, so that each service states only what is its own.
  *
- * <p>Runs after Boot's config-data processing, so the active profiles are known: the {@code cluster}
- * profile adds its own defaults on top of the common ones.
+ * <p>Runs after Boot's config-data processing, so the active profiles are known: the {@code local} and
+ * {@code cluster} profiles add their own defaults (where the token keys come from, the log format) on top of
+ * the common ones.
  */
 public class ServiceDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
     static final String COMMON = "io/kb/service/kb-service-defaults.yaml";
+    static final String LOCAL = "io/kb/service/kb-service-defaults-local.yaml";
     static final String CLUSTER = "io/kb/service/kb-service-defaults-cluster.yaml";
 
     private final YamlPropertySourceLoader loader = new YamlPropertySourceLoader();
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        // Lowest precedence first: the cluster file goes above the common one, both below everything else.
+        // Lowest precedence first: a profile's file goes above the common one, both below everything else.
         addLast(environment, COMMON);
-        if (List.of(environment.getActiveProfiles()).contains("cluster")) {
+        List<String> profiles = List.of(environment.getActiveProfiles());
+        if (profiles.contains("local")) {
+            environment.getPropertySources().addBefore(COMMON, load(LOCAL).getFirst());
+        }
+        if (profiles.contains("cluster")) {
             environment.getPropertySources().addBefore(COMMON, load(CLUSTER).getFirst());
         }
     }

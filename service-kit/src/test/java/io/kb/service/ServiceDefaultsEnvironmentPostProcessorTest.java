@@ -47,4 +47,55 @@ class ServiceDefaultsEnvironmentPostProcessorTest {
         assertThat(env.getProperty("logging.structured.format.console")).isEqualTo("ecs");
         assertThat(env.getProperty("management.endpoint.health.probes.enabled")).isEqualTo("true");
     }
+
+    @Test
+    void theLocalProfileTakesTokensFromTheGateway() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.setActiveProfiles("local");
+
+        processor.postProcessEnvironment(env, new SpringApplication());
+
+        assertThat(env.getProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri"))
+                .isEqualTo("http://127.0.0.1:8080/.well-known/jwks.json");
+        assertThat(env.getProperty("kb.security.issuer")).isEqualTo("http://127.0.0.1:8080");
+        assertThat(env.getProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri")).isNull();
+        assertThat(env.getProperty("management.endpoint.health.probes.enabled")).isEqualTo("true");
+    }
+
+    @Test
+    void noProfileLeavesTheKeySourceUnset() {
+        StandardEnvironment env = new StandardEnvironment();
+
+        processor.postProcessEnvironment(env, new SpringApplication());
+
+        assertThat(env.getProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri")).isNull();
+        assertThat(env.getProperty("kb.security.issuer")).isNull();
+    }
+
+    @Test
+    void aServiceCanPointTheLocalProfileElsewhere() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.setActiveProfiles("local");
+        env.getPropertySources().addFirst(new MapPropertySource("service",
+                Map.of("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", "http://127.0.0.1:9999/jwks")));
+
+        processor.postProcessEnvironment(env, new SpringApplication());
+
+        assertThat(env.getProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri"))
+                .isEqualTo("http://127.0.0.1:9999/jwks");
+    }
+
+    @Test
+    void theClusterProfileTakesTokensFromTheOidcIssuer() {
+        StandardEnvironment env = new StandardEnvironment();
+        env.setActiveProfiles("cluster");
+        env.getPropertySources().addFirst(new MapPropertySource("env",
+                Map.of("KB_OIDC_ISSUER_URI", "https://login.example.com/realms/kb")));
+
+        processor.postProcessEnvironment(env, new SpringApplication());
+
+        assertThat(env.getProperty("spring.security.oauth2.resourceserver.jwt.issuer-uri"))
+                .isEqualTo("https://login.example.com/realms/kb");
+        assertThat(env.getProperty("spring.security.oauth2.resourceserver.jwt.jwk-set-uri")).isNull();
+    }
 }

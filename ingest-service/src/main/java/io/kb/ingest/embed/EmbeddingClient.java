@@ -11,7 +11,7 @@ public interface EmbeddingClient {
     /**
      * @param knowledgeBase the tenant, whose configured model embeds the texts
      * @param texts         the chunk texts
-     * @throws io.kb.ingest.pipeline.IngestFailure retryable when the service is down or overloaded
+     * @throws io.kb.ingest.pipeline.ProcessingFailure retryable when the service is down or overloaded
      */
     Embeddings embed(String knowledgeBase, List<String> texts);
 }

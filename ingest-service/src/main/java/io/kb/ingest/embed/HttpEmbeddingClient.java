@@ -3,8 +3,10 @@ package io.kb.ingest.embed;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.kb.contracts.api.EmbeddingBatchRequest;
+import io.kb.contracts.api.EmbeddingBatchResponse;
 import io.kb.contracts.event.IngestStages;
-import io.kb.ingest.pipeline.IngestFailure;
+import io.kb.service.kafka.ProcessingFailure;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.HttpClientErrorException;
@@ -19,12 +21,6 @@ import org.springframework.web.client.RestClient;
 public final class HttpEmbeddingClient implements EmbeddingClient {
 
     static final String PATH = "/internal/v1/embeddings:batch";
-
-    record BatchRequest(String knowledgeBase, List<String> texts) {
-    }
-
-    record BatchResponse(String model, int dimension, List<float[]> vectors) {
-    }
 
     private final RestClient rest;
     private final int batchSize;
@@ -43,15 +39,15 @@ public final class HttpEmbeddingClient implements EmbeddingClient {
         List<float[]> vectors = new ArrayList<>(texts.size());
         for (int from = 0; from < texts.size(); from += batchSize) {
             List<String> part = texts.subList(from, Math.min(texts.size(), from + batchSize));
-            BatchResponse r = call(new BatchRequest(knowledgeBase, part));
+            EmbeddingBatchResponse r = call(EmbeddingBatchRequest.forKnowledgeBase(knowledgeBase, part));
             if (r == null || r.vectors() == null || r.vectors().size() != part.size()) {
-                throw IngestFailure.permanent(IngestStages.EMBED, "embedding-service answered "
+                throw ProcessingFailure.permanent(IngestStages.EMBED, "embedding-service answered "
                         + (r == null || r.vectors() == null ? "no vectors" : r.vectors().size() + " vectors")
                         + " for " + part.size() + " texts");
             }
             if (model != null && (!model.equals(r.model()) || dimension != r.dimension())) {
                 // The knowledge base's model changed in the middle of a document: try the document again.
-                throw IngestFailure.transientFailure(IngestStages.EMBED, "the embedding model changed from " + model
+                throw ProcessingFailure.transientFailure(IngestStages.EMBED, "the embedding model changed from " + model
                         + " to " + r.model() + " while embedding one document", null);
             }
             model = r.model();
@@ -61,21 +57,21 @@ public final class HttpEmbeddingClient implements EmbeddingClient {
         return new Embeddings(model, dimension, vectors);
     }
 
-    private BatchResponse call(BatchRequest request) {
+    private EmbeddingBatchResponse call(EmbeddingBatchRequest request) {
         try {
             return rest.post().uri(PATH).contentType(MediaType.APPLICATION_JSON).body(request)
-                    .retrieve().body(BatchResponse.class);
+                    .retrieve().body(EmbeddingBatchResponse.class);
         } catch (HttpClientErrorException e) {
             if (e.getStatusCode().value() == 429) {
-                throw IngestFailure.transientFailure(IngestStages.EMBED, "embedding-service is busy (429)", e);
+                throw ProcessingFailure.transientFailure(IngestStages.EMBED, "embedding-service is busy (429)", e);
             }
-            throw IngestFailure.permanent(IngestStages.EMBED, "embedding-service refused the texts ("
+            throw ProcessingFailure.permanent(IngestStages.EMBED, "embedding-service refused the texts ("
                     + e.getStatusCode().value() + "): " + e.getResponseBodyAsString());
         } catch (HttpServerErrorException e) {
-            throw IngestFailure.transientFailure(IngestStages.EMBED, "embedding-service failed ("
+            throw ProcessingFailure.transientFailure(IngestStages.EMBED, "embedding-service failed ("
                     + e.getStatusCode().value() + ")", e);
         } catch (ResourceAccessException e) {
-            throw IngestFailure.transientFailure(IngestStages.EMBED, "embedding-service unreachable: "
+            throw ProcessingFailure.transientFailure(IngestStages.EMBED, "embedding-service unreachable: "
                     + e.getMostSpecificCause().getMessage(), e);
         }
     }

@@ -2,6 +2,7 @@ package io.kb.ingest.pipeline;
 
 import java.time.Instant;
 
+import io.kb.service.kafka.ProcessingFailure;
 import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.Topics;
 import io.kb.contracts.event.DocumentEvent;
@@ -9,7 +10,6 @@ import io.kb.contracts.event.EventCodec;
 import io.kb.contracts.event.IngestStages;
 import io.kb.contracts.event.IngestStatus;
 import io.kb.contracts.event.Operation;
-import io.kb.ingest.publish.EventPublisher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -24,39 +24,36 @@ public final class DocumentEventListener {
 
     private final EventCodec codec;
     private final IngestPipeline pipeline;
-    private final EventPublisher publisher;
-
-    public DocumentEventListener(EventCodec codec, IngestPipeline pipeline, EventPublisher publisher) {
+    public DocumentEventListener(EventCodec codec, IngestPipeline pipeline) {
         this.codec = codec;
         this.pipeline = pipeline;
-        this.publisher = publisher;
     }
 
     @KafkaListener(id = "ingest-documents", topics = Topics.DOCUMENTS, groupId = "ingest-service",
-            concurrency = "${kb.ingest.delivery.concurrency:3}")
+            concurrency = "${kb.ingest.concurrency:3}")
     public void onDocument(ConsumerRecord<String, byte[]> record,
             @Header(name = KafkaHeaders.DELIVERY_ATTEMPT, required = false) Integer attempt) {
         DocumentEvent event = decode(record);
         // Retries of the same record announce nothing new.
         if (event.operation() == Operation.UPSERT && (attempt == null || attempt <= 1)) {
-            publisher.publish(IngestStatus.received(event.tenant(), event.documentId(), event.version(), Instant.now()));
+            pipeline.publish(IngestStatus.received(event.tenant(), event.documentId(), event.version(), Instant.now()));
         }
         pipeline.process(event);
     }
 
     DocumentEvent decode(ConsumerRecord<String, byte[]> record) {
         if (record.value() == null) {
-            throw IngestFailure.permanent(IngestStages.DECODE, "the record has no value");
+            throw ProcessingFailure.permanent(IngestStages.DECODE, "the record has no value");
         }
         DocumentEvent event;
         try {
             event = codec.readDocumentEvent(record.value());
         } catch (ContractViolationException e) {
-            throw IngestFailure.permanent(IngestStages.DECODE, "invalid document event: " + e.getMessage());
+            throw ProcessingFailure.permanent(IngestStages.DECODE, "invalid document event: " + e.getMessage());
         }
         String key = event.key().asString();
         if (!key.equals(record.key())) {
-            throw IngestFailure.permanent(IngestStages.DECODE, "the record's key '" + record.key()
+            throw ProcessingFailure.permanent(IngestStages.DECODE, "the record's key '" + record.key()
                     + "' is not the event's tenant/documentId '" + key + "'");
         }
         return event;

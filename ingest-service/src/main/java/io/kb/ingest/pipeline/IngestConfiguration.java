@@ -1,6 +1,14 @@
 package io.kb.ingest.pipeline;
 
+import java.time.Instant;
+import java.util.Optional;
+
+import io.kb.contracts.ContractViolationException;
+import io.kb.contracts.Topics;
+import io.kb.contracts.event.ContractEvent;
+import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.event.EventCodec;
+import io.kb.contracts.event.IngestStatus;
 import io.kb.ingest.chunk.ChunkProperties;
 import io.kb.ingest.chunk.Chunker;
 import io.kb.ingest.chunk.TokenBudgetChunker;
@@ -10,27 +18,20 @@ import io.kb.ingest.embed.HttpEmbeddingClient;
 import io.kb.ingest.parse.DocumentParser;
 import io.kb.ingest.parse.ParseProperties;
 import io.kb.ingest.parse.TikaDocumentParser;
-import io.kb.ingest.publish.EventPublisher;
 import io.kb.ingest.source.ContentFetcher;
 import io.kb.ingest.source.SourceProperties;
+import io.kb.service.kafka.ContractEventPublisher;
+import io.kb.service.kafka.DeadLetterPolicy;
+import io.kb.service.kafka.ProcessingFailure;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.config.ContainerCustomizer;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 import org.springframework.web.client.RestClient;
 
-/** The ingestion pipeline's parts and the consumer's delivery rules. */
+/** The ingestion pipeline's parts, and what becomes of a document that cannot be ingested. */
 @Configuration(proxyBeanMethods = false)
 class IngestConfiguration {
-
-    @Bean
-    EventCodec eventCodec() {
-        return new EventCodec();
-    }
 
     @Bean
     ContentFetcher contentFetcher(SourceProperties properties) {
@@ -53,43 +54,38 @@ class IngestConfiguration {
     }
 
     @Bean
-    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> kafka, EventCodec codec) {
-        return new EventPublisher(kafka, codec);
-    }
-
-    @Bean
     IngestPipeline ingestPipeline(ContentFetcher fetcher, DocumentParser parser, Chunker chunker,
-            EmbeddingClient embeddings, EventPublisher publisher, MeterRegistry meters) {
+            EmbeddingClient embeddings, ContractEventPublisher publisher, MeterRegistry meters) {
         return new IngestPipeline(fetcher, parser, chunker, embeddings, publisher, meters);
     }
 
     @Bean
-    DocumentEventListener documentEventListener(EventCodec codec, IngestPipeline pipeline, EventPublisher publisher) {
-        return new DocumentEventListener(codec, pipeline, publisher);
+    DocumentEventListener documentEventListener(EventCodec codec, IngestPipeline pipeline) {
+        return new DocumentEventListener(codec, pipeline);
     }
 
-    /** Numbers each delivery of a record, so that a retry can tell itself from the first try. */
+    /** A failed document goes to kb.documents.dlq.v1; when the event was valid, a FAILED status says why. */
     @Bean
-    ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> deliveryAttemptHeader() {
-        return container -> container.getContainerProperties().setDeliveryAttemptHeader(true);
-    }
+    DeadLetterPolicy documentsDeadLetterPolicy(EventCodec codec) {
+        return new DeadLetterPolicy() {
+            @Override
+            public String topic() {
+                return Topics.DOCUMENTS_DLQ;
+            }
 
-    /**
-     * Transient failures are retried with exponential backoff; permanent ones (bad events, corrupt files) are not.
-     * Either way the record ends with the recoverer and the consumer goes on: one poisoned record never stops a
-     * partition.
-     */
-    @Bean
-    DefaultErrorHandler kafkaErrorHandler(EventPublisher publisher, EventCodec codec, DeliveryProperties delivery,
-            MeterRegistry meters) {
-        ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(delivery.attempts() - 1);
-        backOff.setInitialInterval(delivery.initialBackoff().toMillis());
-        backOff.setMultiplier(2.0);
-        backOff.setMaxInterval(delivery.maxBackoff().toMillis());
-        DefaultErrorHandler handler = new DefaultErrorHandler(
-                new DeadLetterRecoverer(publisher, codec, delivery, meters), backOff);
-        handler.addNotRetryableExceptions(IngestFailure.Permanent.class);
-        handler.setCommitRecovered(true);
-        return handler;
+            @Override
+            public Optional<ContractEvent> failureEvent(ConsumerRecord<String, byte[]> record, ProcessingFailure failure) {
+                if (record.value() == null) {
+                    return Optional.empty();
+                }
+                try {
+                    DocumentEvent e = codec.readDocumentEvent(record.value());
+                    return Optional.of(IngestStatus.failed(e.tenant(), e.documentId(), e.version(), failure.stage(),
+                            failure.getMessage(), Instant.now()));
+                } catch (ContractViolationException invalid) {
+                    return Optional.empty();
+                }
+            }
+        };
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.kb.service.kafka.ProcessingFailure;
 import io.kb.contracts.SupportedMediaTypes;
 import io.kb.contracts.event.Chunk;
 import io.kb.contracts.event.ChunkBatch;
@@ -23,7 +24,8 @@ import io.kb.ingest.parse.DocumentParser;
 import io.kb.ingest.parse.ParseFailure;
 import io.kb.ingest.parse.ParseHints;
 import io.kb.ingest.parse.ParsedDocument;
-import io.kb.ingest.publish.EventPublisher;
+import io.kb.service.kafka.ContractEventPublisher;
+import io.kb.service.kafka.PublishFailedException;
 import io.kb.ingest.source.ContentFetcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,11 +41,11 @@ public final class IngestPipeline {
     private final DocumentParser parser;
     private final Chunker chunker;
     private final EmbeddingClient embeddings;
-    private final EventPublisher publisher;
+    private final ContractEventPublisher publisher;
     private final MeterRegistry meters;
 
     public IngestPipeline(ContentFetcher fetcher, DocumentParser parser, Chunker chunker, EmbeddingClient embeddings,
-            EventPublisher publisher, MeterRegistry meters) {
+            ContractEventPublisher publisher, MeterRegistry meters) {
         this.fetcher = fetcher;
         this.parser = parser;
         this.chunker = chunker;
@@ -56,33 +58,43 @@ public final class IngestPipeline {
     public ChunkBatch process(DocumentEvent event) {
         if (event.operation() == Operation.DELETE) {
             ChunkBatch delete = ChunkBatch.delete(event.tenant(), event.documentId(), event.version());
-            publisher.publish(delete);
+            publish(delete);
             return delete;
         }
         ContentFetcher.Fetched content = timed(IngestStages.FETCH, () -> fetcher.fetch(event));     // 1
         ParsedDocument document = timed(IngestStages.PARSE, () -> parse(event, content));          // 2
         List<TextChunk> chunks = timed(IngestStages.CHUNK, () -> chunker.chunk(document));         // 3
         if (chunks.isEmpty()) {
-            throw IngestFailure.permanent(IngestStages.CHUNK, "empty: the document has no text to index");
+            throw ProcessingFailure.permanent(IngestStages.CHUNK, "empty: the document has no text to index");
         }
         Embeddings vectors = timed(IngestStages.EMBED,                                              // 4
                 () -> embeddings.embed(event.tenant(), chunks.stream().map(TextChunk::text).toList()));
         ChunkBatch batch = batch(event, document, chunks, vectors);
         timed(IngestStages.PUBLISH, () -> {                                                         // 5
-            publisher.publish(batch);
+            publish(batch);
             return batch;
         });
         meters.counter("kb.ingest.chunks").increment(chunks.size());
+        meters.counter("kb.ingest.documents", "outcome", "published").increment();
         return batch;
+    }
+
+    /** Publishes a contract event; a missing acknowledgement is worth another try of the whole record. */
+    void publish(io.kb.contracts.event.ContractEvent event) {
+        try {
+            publisher.publish(event);
+        } catch (PublishFailedException e) {
+            throw ProcessingFailure.transientFailure(IngestStages.PUBLISH, e.getMessage(), e);
+        }
     }
 
     private ParsedDocument parse(DocumentEvent event, ContentFetcher.Fetched content) {
         try (InputStream in = content.stream()) {
             return parser.parse(in, new ParseHints(event.mediaType(), content.fileName()));
         } catch (ParseFailure e) {
-            throw IngestFailure.permanent(IngestStages.PARSE, e.reason().code() + ": " + e.getMessage());
+            throw ProcessingFailure.permanent(IngestStages.PARSE, e.reason().code() + ": " + e.getMessage());
         } catch (IOException e) {
-            throw IngestFailure.transientFailure(IngestStages.FETCH, "cannot read the content: " + e.getMessage(), e);
+            throw ProcessingFailure.transientFailure(IngestStages.FETCH, "cannot read the content: " + e.getMessage(), e);
         }
     }
 

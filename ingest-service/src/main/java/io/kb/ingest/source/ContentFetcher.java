@@ -16,7 +16,7 @@ import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.event.Content;
 import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.event.IngestStages;
-import io.kb.ingest.pipeline.IngestFailure;
+import io.kb.service.kafka.ProcessingFailure;
 
 /**
  * Stage 1 of ingestion: the bytes of a document, from the event itself (inline text or base64) or from the place
@@ -46,7 +46,7 @@ public final class ContentFetcher {
         try {
             event.requireInlineWithin(properties.inlineMaxBytes().toBytes());
         } catch (ContractViolationException e) {
-            throw IngestFailure.permanent(IngestStages.FETCH, e.getMessage());
+            throw ProcessingFailure.permanent(IngestStages.FETCH, e.getMessage());
         }
         return switch (content.kind()) {
             case TEXT, BASE64 -> new Fetched(new ByteArrayInputStream(content.inlineBytes()), null);
@@ -59,7 +59,7 @@ public final class ContentFetcher {
         return switch (scheme) {
             case "file" -> fromFile(uri);
             case "http", "https" -> fromHttp(uri);
-            default -> throw IngestFailure.permanent(IngestStages.FETCH,
+            default -> throw ProcessingFailure.permanent(IngestStages.FETCH,
                     "references with scheme '" + scheme + "' are not supported yet; use file:, http: or https:");
         };
     }
@@ -69,24 +69,24 @@ public final class ContentFetcher {
         try {
             path = Path.of(uri).toRealPath();
         } catch (NoSuchFileException e) {
-            throw IngestFailure.permanent(IngestStages.FETCH, "no such file: " + uri.getPath());
+            throw ProcessingFailure.permanent(IngestStages.FETCH, "no such file: " + uri.getPath());
         } catch (IOException | IllegalArgumentException e) {
-            throw IngestFailure.permanent(IngestStages.FETCH, "cannot read " + uri + ": " + e.getMessage());
+            throw ProcessingFailure.permanent(IngestStages.FETCH, "cannot read " + uri + ": " + e.getMessage());
         }
         if (roots.stream().noneMatch(path::startsWith)) {
-            throw IngestFailure.permanent(IngestStages.FETCH, "file " + path
+            throw ProcessingFailure.permanent(IngestStages.FETCH, "file " + path
                     + " is outside the folders this service may read (kb.ingest.source.file-roots)");
         }
         try {
             return new Fetched(Files.newInputStream(path), path.getFileName().toString());
         } catch (IOException e) {
-            throw IngestFailure.transientFailure(IngestStages.FETCH, "cannot open " + path + ": " + e.getMessage(), e);
+            throw ProcessingFailure.transientFailure(IngestStages.FETCH, "cannot open " + path + ": " + e.getMessage(), e);
         }
     }
 
     private Fetched fromHttp(URI uri) {
         if (!properties.allowsHost(uri.getHost())) {
-            throw IngestFailure.permanent(IngestStages.FETCH, "host " + uri.getHost()
+            throw ProcessingFailure.permanent(IngestStages.FETCH, "host " + uri.getHost()
                     + " is not in kb.ingest.source.http-allowed-hosts");
         }
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.httpTimeout()).GET().build();
@@ -95,28 +95,28 @@ public final class ContentFetcher {
             int status = response.statusCode();
             if (status >= 500 || status == 429) {
                 response.body().close();
-                throw IngestFailure.transientFailure(IngestStages.FETCH, uri + " answered " + status, null);
+                throw ProcessingFailure.transientFailure(IngestStages.FETCH, uri + " answered " + status, null);
             }
             if (status >= 300) {
                 response.body().close();
-                throw IngestFailure.permanent(IngestStages.FETCH, uri + " answered " + status);
+                throw ProcessingFailure.permanent(IngestStages.FETCH, uri + " answered " + status);
             }
             byte[] body;
             try (InputStream in = response.body()) {
                 long max = properties.httpMaxBytes().toBytes();
                 body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
                 if (body.length > max) {
-                    throw IngestFailure.permanent(IngestStages.FETCH, uri + " is larger than "
+                    throw ProcessingFailure.permanent(IngestStages.FETCH, uri + " is larger than "
                             + properties.httpMaxBytes() + " (kb.ingest.source.http-max-bytes)");
                 }
             }
             String name = Path.of(uri.getPath().isEmpty() ? "/document" : uri.getPath()).getFileName().toString();
             return new Fetched(new ByteArrayInputStream(body), name);
         } catch (IOException e) {
-            throw IngestFailure.transientFailure(IngestStages.FETCH, "cannot fetch " + uri + ": " + e.getMessage(), e);
+            throw ProcessingFailure.transientFailure(IngestStages.FETCH, "cannot fetch " + uri + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw IngestFailure.transientFailure(IngestStages.FETCH, "interrupted while fetching " + uri, e);
+            throw ProcessingFailure.transientFailure(IngestStages.FETCH, "interrupted while fetching " + uri, e);
         }
     }
 

@@ -52,9 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * dead letters can be provoked; the full stack with the real model is covered by the end-to-end tests.
  */
 @SpringBootTest(properties = {
-        "kb.ingest.delivery.attempts=3",
-        "kb.ingest.delivery.initial-backoff=50ms",
-        "kb.ingest.delivery.max-backoff=200ms",
+        "kb.kafka.delivery.attempts=3",
+        "kb.kafka.delivery.initial-backoff=50ms",
+        "kb.kafka.delivery.max-backoff=200ms",
         "spring.kafka.consumer.auto-offset-reset=earliest"})
 @EmbeddedKafka(partitions = 3, topics = {Topics.DOCUMENTS, Topics.CHUNKS, Topics.INGEST_STATUS, Topics.DOCUMENTS_DLQ})
 class IngestPipelineIT {

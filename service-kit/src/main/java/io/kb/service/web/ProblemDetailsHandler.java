@@ -15,6 +15,10 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -26,7 +30,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Turns every error of a Spring MVC service into an RFC 9457 problem with a stable {@code type}
- * ({@link ProblemTypes}), the request id, and for bad input the fields at fault. Unexpected failures
+ * ({@link ProblemTypes}), the request id, and for bad input the fields at fault. The security filter chain's
+ * refusals (401, 403) come here too, so they look like every other problem. Unexpected failures
  * become a 500 whose body says nothing of the internals; the log has the details under the same id.
  */
 @RestControllerAdvice
@@ -45,6 +50,41 @@ public class ProblemDetailsHandler extends ResponseEntityExceptionHandler {
         body.setTitle("Invalid request");
         body.setProperty("errors", List.of(new FieldProblem(e.field(), e.getMessage())));
         return handleExceptionInternal(e, body, new HttpHeaders(), HttpStatus.BAD_REQUEST, request);
+    }
+
+    /**
+     * No token, or one that failed a check. The problem never says which check: a caller probing the rules
+     * learns nothing, and the debug log has the reason under the request id.
+     */
+    @ExceptionHandler(AuthenticationException.class)
+    ResponseEntity<Object> unauthenticated(AuthenticationException e, WebRequest request) {
+        log.debug("request not authenticated: {}", e.getMessage());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
+                "The request needs a valid bearer token.");
+        body.setTitle("Unauthorized");
+        HttpHeaders headers = new HttpHeaders();
+        // RFC 6750: an error code only when a token was presented; no description of what was wrong with it.
+        headers.set(HttpHeaders.WWW_AUTHENTICATE,
+                e instanceof OAuth2AuthenticationException ? "Bearer error=\"invalid_token\"" : "Bearer");
+        return handleExceptionInternal(e, body, headers, HttpStatus.UNAUTHORIZED, request);
+    }
+
+    /** The token could not be checked at all, typically because the issuer's keys could not be fetched. */
+    @ExceptionHandler(AuthenticationServiceException.class)
+    ResponseEntity<Object> tokenCheckUnavailable(AuthenticationServiceException e, WebRequest request) {
+        log.warn("cannot validate bearer tokens: {}", e.getMessage());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY,
+                "The service cannot check bearer tokens right now; try again later.");
+        body.setTitle("Token issuer unavailable");
+        return handleExceptionInternal(e, body, new HttpHeaders(), HttpStatus.BAD_GATEWAY, request);
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<Object> forbidden(AccessDeniedException e, WebRequest request) {
+        log.debug("access denied: {}", e.getMessage());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "The caller may not do this.");
+        body.setTitle("Forbidden");
+        return handleExceptionInternal(e, body, new HttpHeaders(), HttpStatus.FORBIDDEN, request);
     }
 
     @ExceptionHandler(Exception.class)

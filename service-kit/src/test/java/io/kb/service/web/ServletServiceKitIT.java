@@ -2,19 +2,26 @@ package io.kb.service.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import io.kb.contracts.ContractViolationException;
+import io.kb.service.security.TestIssuer;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -22,16 +29,33 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The kit in a real servlet application over real HTTP: request ids, problem details, management defaults. */
+/**
+ * The kit in a real servlet application over real HTTP: request ids, problem details, management defaults.
+ * Every request carries a valid token from an in-process issuer; ServletSecurityIT covers the refusals.
+ */
 @SpringBootTest(classes = {ServletServiceKitIT.KitApp.class, ServletServiceKitIT.KitController.class}, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "spring.application.name=kit-test")
 class ServletServiceKitIT {
+
+    static final TestIssuer ISSUER = startIssuer();
 
     @LocalServerPort
     int port;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
+    private final String token = ISSUER.sign(TestIssuer.claims("alice", "acme", List.of("hr")).build());
+
+    @DynamicPropertySource
+    static void issuer(DynamicPropertyRegistry registry) {
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ISSUER::jwkSetUri);
+        registry.add("kb.security.issuer", () -> TestIssuer.ISSUER);
+    }
+
+    @AfterAll
+    static void stopIssuer() {
+        ISSUER.close();
+    }
 
     @Test
     void invalidBodyIsA400ProblemNamingTheField() throws Exception {
@@ -115,9 +139,18 @@ class ServletServiceKitIT {
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token);
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static TestIssuer startIssuer() {
+        try {
+            return TestIssuer.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @SpringBootApplication

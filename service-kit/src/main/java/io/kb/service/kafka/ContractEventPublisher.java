@@ -1,4 +1,4 @@
-package io.kb.ingest.publish;
+package io.kb.service.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,46 +8,52 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.kb.contracts.DeadLetterHeaders;
-import io.kb.contracts.Topics;
 import io.kb.contracts.event.ContractEvent;
 import io.kb.contracts.event.EventCodec;
-import io.kb.contracts.event.IngestStages;
-import io.kb.ingest.pipeline.IngestFailure;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
- * Stage 5 of ingestion, and the dead-letter path: writes contract events to their topics, keyed
- * {@code tenant/documentId}, and returns only once Kafka has acknowledged them, so that the consumer commits
- * its offset after the work is durable and never before.
+ * Writes the platform's contract events to their topics, keyed {@code tenant/documentId}, and dead letters to a
+ * dead-letter topic; both return only once Kafka has acknowledged the record, so that a consumer commits its offset
+ * after its output is durable and never before.
  */
-public final class EventPublisher {
+public final class ContractEventPublisher {
 
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final EventCodec codec;
 
-    public EventPublisher(KafkaTemplate<String, byte[]> kafka, EventCodec codec) {
+    public ContractEventPublisher(KafkaTemplate<String, byte[]> kafka, EventCodec codec) {
         this.kafka = kafka;
         this.codec = codec;
     }
 
-    /** Publishes an event and waits for the broker's acknowledgement. */
+    /**
+     * Publishes an event and waits for the broker's acknowledgement.
+     *
+     * @throws PublishFailedException if Kafka did not acknowledge it in time
+     */
     public void publish(ContractEvent event) {
         send(new ProducerRecord<>(event.topic(), event.key().asString(), codec.write(event)));
     }
 
     /**
-     * Sends the original record, byte for byte, to {@code kb.documents.dlq.v1} with the reason in headers.
+     * Sends the original record, byte for byte and with its headers, to a dead-letter topic, with why it failed in
+     * the {@link DeadLetterHeaders}.
      *
+     * @param topic    the dead-letter topic
+     * @param stage    where it failed
+     * @param reason   why, for people
+     * @param error    the failure, whose class is recorded
      * @param attempts how many times processing was tried
      */
-    public void deadLetter(ConsumerRecord<String, byte[]> original, String stage, String reason, Throwable error,
-            int attempts) {
-        ProducerRecord<String, byte[]> dlq = new ProducerRecord<>(Topics.DOCUMENTS_DLQ, original.key(), original.value());
+    public void deadLetter(String topic, ConsumerRecord<String, byte[]> original, String stage, String reason,
+            Throwable error, int attempts) {
+        ProducerRecord<String, byte[]> dlq = new ProducerRecord<>(topic, original.key(), original.value());
         Headers h = dlq.headers();
         original.headers().forEach(h::add);
         put(h, DeadLetterHeaders.ERROR_REASON, reason);
@@ -66,11 +72,11 @@ public final class EventPublisher {
             kafka.send(record).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw IngestFailure.transientFailure(IngestStages.PUBLISH, "Kafka did not acknowledge " + record.topic()
-                    + ": " + cause.getMessage(), cause);
+            throw new PublishFailedException("Kafka did not acknowledge a record for " + record.topic() + ": "
+                    + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw IngestFailure.transientFailure(IngestStages.PUBLISH, "interrupted while publishing", e);
+            throw new PublishFailedException("interrupted while publishing to " + record.topic(), e);
         }
     }
 

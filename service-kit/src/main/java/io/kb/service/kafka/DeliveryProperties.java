@@ -1,4 +1,4 @@
-package io.kb.ingest.pipeline;
+package io.kb.service.kafka;
 
 import java.time.Duration;
 
@@ -10,18 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * How document events are consumed: retries of transient failures, then the dead-letter topic.
+ * How a consuming service retries a record whose failure may pass before it dead-letters it.
  *
- * @param attempts       tries of a document whose failure may pass (a service down, a timeout), the first included
+ * @param attempts       tries of such a record, the first included
  * @param initialBackoff wait before the second try; doubled for each further try
  * @param maxBackoff     longest wait between tries
- * @param concurrency    consumer threads (up to the topic's partitions)
  */
 @Validated
-@ConfigurationProperties("kb.ingest.delivery")
+@ConfigurationProperties("kb.kafka.delivery")
 public record DeliveryProperties(
         @DefaultValue("4") @Min(1) @Max(20) int attempts,
         @NotNull @DefaultValue("1s") Duration initialBackoff,
-        @NotNull @DefaultValue("30s") Duration maxBackoff,
-        @DefaultValue("3") @Min(1) @Max(64) int concurrency) {
+        @NotNull @DefaultValue("30s") Duration maxBackoff) {
 }
