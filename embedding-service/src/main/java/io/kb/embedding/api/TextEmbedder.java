@@ -9,13 +9,16 @@ import io.kb.embedding.batch.MicroBatchers;
 import io.kb.embedding.batch.OverloadedException;
 import io.kb.embedding.model.EmbeddingModel;
 import io.kb.embedding.model.EmbeddingModels;
+import io.kb.embedding.model.ModelRejectedException;
+import io.kb.embedding.model.ModelUnavailableException;
 import io.kb.embedding.model.TokenCounter;
 import org.springframework.stereotype.Component;
 
 /**
  * What both endpoints do with a request's texts, as numbered steps: (1) resolve the model, (2) check the
  * number of texts and each text, (3) count tokens and apply the overflow policy, (4) queue the texts on
- * the model's micro-batcher and wait for the vectors.
+ * the model's micro-batcher and wait for the vectors; a model server that cannot answer now becomes
+ * a 503 with {@code Retry-After}, one that refuses the request a 502.
  */
 @Component
 class TextEmbedder {
@@ -91,7 +94,13 @@ class TextEmbedder {
         } catch (OverloadedException e) {
             throw new ServiceOverloadedException(e);
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
+            throw switch (e.getCause()) {
+                case ModelUnavailableException unavailable -> new BackendUnavailableException(unavailable,
+                        properties.batch().retryAfter());
+                case ModelRejectedException rejected -> new BackendRejectedException(rejected);
+                case RuntimeException r -> r;
+                default -> e;
+            };
         }
     }
 }

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param queueCapacity the most texts waiting per model; a request that does not fit is rejected at once
  *                      (HTTP 503 with {@code Retry-After}) instead of queueing without bound
  * @param workers       batches of one model running on the model at the same time
- * @param retryAfter    what {@code Retry-After} tells a rejected caller; whole seconds, at least one
+ * @param retryAfter    what {@code Retry-After} tells a rejected caller, also when the model server is
+ *                      unavailable; whole seconds, at least one
  */
 public record BatchSettings(
         @DefaultValue("32") @Min(1) int maxSize,

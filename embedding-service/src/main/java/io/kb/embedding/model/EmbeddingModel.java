@@ -6,8 +6,8 @@ import java.util.List;
  * Port to a text embedding model: turns texts into dense vectors for similarity search.
  *
  * <p>Implementations: {@link OnnxEmbeddingModel}, the embedded default, runs a quantized bge-small model
- * in-process with ONNX Runtime; a Triton adapter (KServe v2 gRPC) serves the same models from a GPU
- * cluster. The port holds only what every backend supports; counting tokens is the separate capability
+ * in-process with ONNX Runtime; {@link TritonEmbeddingModel} (KServe v2 gRPC) serves the same models from a
+ * GPU cluster. The port holds only what every backend supports; counting tokens is the separate capability
  * {@link TokenCounter}, because a model hosted with its tokenizer server-side cannot count on the client.
  *
  * <p>Implementations are thread-safe and are loaded once; callers batch texts themselves (see the

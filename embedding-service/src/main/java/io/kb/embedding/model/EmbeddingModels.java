@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import io.grpc.Channel;
+
 /**
  * The models this service serves, loaded once at start-up, by name. Closing it frees their native memory.
  */
@@ -38,6 +40,22 @@ public final class EmbeddingModels implements AutoCloseable {
                 .map(name -> BundledOnnxModel.byName(name)
                         .orElseThrow(() -> new IllegalArgumentException("unknown model " + name)))
                 .map(model -> OnnxEmbeddingModel.load(model, options))
+                .toList());
+    }
+
+    /**
+     * Connects to the named Triton-hosted models; nothing is sent until the first request.
+     *
+     * @param names   model names, each one of {@link TritonOptions#names()}
+     * @param options the server, deadline and models
+     * @param channel the channel to the server; the caller closes it after closing the models
+     * @return the models
+     */
+    public static EmbeddingModels connectTriton(List<String> names, TritonOptions options, Channel channel) {
+        return new EmbeddingModels(names.stream()
+                .map(name -> options.models().stream().filter(m -> m.name().equals(name)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown Triton model " + name)))
+                .map(model -> TritonEmbeddingModel.connect(channel, model, options.deadline()))
                 .toList());
     }
 

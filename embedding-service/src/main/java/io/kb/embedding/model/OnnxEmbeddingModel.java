@@ -11,14 +11,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.kb.embedding.model.WindowedTokenizer.Window;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -63,11 +62,11 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
     private final ExecutorService parallel;
     private final OrtEnvironment environment;
     private final OrtSession session;
-    private final HuggingFaceTokenizer tokenizer;
+    private final WindowedTokenizer tokenizer;
     private final boolean takesTokenTypeIds;
 
     private OnnxEmbeddingModel(String name, int dimension, int maxTokens, OnnxOptions options, OrtEnvironment environment,
-            OrtSession session, HuggingFaceTokenizer tokenizer) {
+            OrtSession session, WindowedTokenizer tokenizer) {
         this.name = name;
         this.dimension = dimension;
         this.maxTokens = maxTokens;
@@ -91,14 +90,8 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
      * @return the loaded model; close it to free native memory and threads
      */
     public static OnnxEmbeddingModel load(BundledOnnxModel model, OnnxOptions options) {
-        ClassLoader loader = OnnxEmbeddingModel.class.getClassLoader();
-        HuggingFaceTokenizer tokenizer = null;
-        try (InputStream graph = resource(loader, model.modelResource());
-                InputStream tokens = resource(loader, model.tokenizerResource())) {
-            // The model's window is handled here (split or reject), so the tokenizer must neither cut nor pad.
-            tokenizer = HuggingFaceTokenizer.newInstance(tokens, Map.of(
-                    "addSpecialTokens", "true", "truncation", "false", "padding", "false",
-                    "maxLength", Integer.toString(BundledOnnxModel.MAX_TOKENS)));
+        WindowedTokenizer tokenizer = WindowedTokenizer.load(model, BundledOnnxModel.MAX_TOKENS);
+        try (InputStream graph = resource(model.modelResource())) {
             OrtEnvironment environment = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
                 if (options.intraOpThreads() > 0) {
@@ -109,10 +102,10 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
                         options, environment, session, tokenizer);
             }
         } catch (IOException e) {
-            closeQuietly(tokenizer);
+            tokenizer.close();
             throw new UncheckedIOException("cannot read the bundled model " + model.modelName(), e);
         } catch (OrtException e) {
-            closeQuietly(tokenizer);
+            tokenizer.close();
             throw new IllegalStateException("ONNX Runtime cannot load " + model.modelName(), e);
         }
     }
@@ -134,7 +127,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
 
     @Override
     public int countTokens(String text) {
-        return tokenizer.encode(Objects.requireNonNull(text, "text"), true, false).getIds().length;
+        return tokenizer.countTokens(text);
     }
 
     @Override
@@ -142,11 +135,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
         if (texts.isEmpty()) {
             return List.of();
         }
-        Encoding[] encodings = tokenizer.batchEncode(texts, true, false);
-        List<Window> windows = new ArrayList<>(texts.size());
-        for (int i = 0; i < encodings.length; i++) {
-            cut(i, encodings[i].getIds(), windows);
-        }
+        List<Window> windows = tokenizer.windows(texts);
         float[][] windowVectors = new float[windows.size()][];
         if (options.inference() == OnnxOptions.Inference.BATCHED) {
             for (List<Integer> group : groups(windows)) {
@@ -158,7 +147,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
         } else {
             inferEach(windows, windowVectors);
         }
-        return combine(texts.size(), windows, windowVectors);
+        return WindowedTokenizer.combine(texts.size(), windows, windowVectors);
     }
 
     /** One ONNX call per window; all but the last run on the pool while the caller runs the last. */
@@ -187,27 +176,6 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
                 pending.forEach(f -> f.cancel(false));
                 throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
-        }
-    }
-
-    /** One sequence the model reads: a whole text, or a piece of a long one with its own [CLS] and [SEP]. */
-    private record Window(int text, long[] ids) {
-    }
-
-    /** Splits a text's tokens into windows of at most maxTokens, each wrapped in the text's first and last token. */
-    private void cut(int text, long[] ids, List<Window> windows) {
-        if (ids.length <= maxTokens) {
-            windows.add(new Window(text, ids));
-            return;
-        }
-        int content = maxTokens - 2;
-        for (int from = 1; from < ids.length - 1; from += content) {
-            int to = Math.min(from + content, ids.length - 1);
-            long[] window = new long[to - from + 2];
-            window[0] = ids[0];
-            System.arraycopy(ids, from, window, 1, to - from);
-            window[window.length - 1] = ids[ids.length - 1];
-            windows.add(new Window(text, window));
         }
     }
 
@@ -247,6 +215,26 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
             System.arraycopy(w, 0, ids, b * seq, w.length);
             Arrays.fill(mask, b * seq, b * seq + w.length, 1L);
         }
+        float[] hidden = lastHiddenState(ids, mask, batch, seq);
+        float[][] vectors = new float[batch][dimension];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(hidden, b * seq * dimension, vectors[b], 0, dimension);
+            WindowedTokenizer.normalize(vectors[b]);
+        }
+        return vectors;
+    }
+
+    /**
+     * One ONNX call: the encoder's last hidden state for a batch of token sequences, unpooled. Used by
+     * {@link #embed}, and by tests that serve this model as a Triton server would.
+     *
+     * @param ids   token ids, {@code [batch, seq]} row-major
+     * @param mask  1 for a real token, 0 for padding, same shape
+     * @param batch sequences
+     * @param seq   tokens per (padded) sequence
+     * @return {@code [batch, seq, dimension]} row-major
+     */
+    float[] lastHiddenState(long[] ids, long[] mask, int batch, int seq) {
         long[] shape = {batch, seq};
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
@@ -257,12 +245,9 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
             }
             try (OrtSession.Result result = session.run(inputs)) {
                 FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
-                float[][] vectors = new float[batch][dimension];
-                for (int b = 0; b < batch; b++) {
-                    hidden.get(b * seq * dimension, vectors[b]);
-                    normalize(vectors[b]);
-                }
-                return vectors;
+                float[] out = new float[batch * seq * dimension];
+                hidden.get(0, out);
+                return out;
             }
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX inference failed for " + name, e);
@@ -271,66 +256,12 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
         }
     }
 
-    /** Averages each text's window vectors, weighted by their token counts, and re-normalizes. */
-    private List<float[]> combine(int textCount, List<Window> windows, float[][] windowVectors) {
-        float[][] sums = new float[textCount][];
-        int[] pieces = new int[textCount];
-        for (int w = 0; w < windows.size(); w++) {
-            int text = windows.get(w).text();
-            pieces[text]++;
-            if (sums[text] == null) {
-                sums[text] = windowVectors[w];
-                continue;
-            }
-            if (pieces[text] == 2) {
-                // Scale the first window by its weight now that the text turns out to have several.
-                int firstWeight = windows.get(w - 1).ids().length;
-                scale(sums[text], firstWeight);
-            }
-            int weight = windows.get(w).ids().length;
-            for (int d = 0; d < dimension; d++) {
-                sums[text][d] += weight * windowVectors[w][d];
-            }
-        }
-        List<float[]> vectors = new ArrayList<>(textCount);
-        for (int t = 0; t < textCount; t++) {
-            if (pieces[t] > 1) {
-                normalize(sums[t]);
-            }
-            vectors.add(sums[t]);
-        }
-        return vectors;
-    }
-
-    private static void scale(float[] vector, float factor) {
-        for (int d = 0; d < vector.length; d++) {
-            vector[d] *= factor;
-        }
-    }
-
-    static void normalize(float[] vector) {
-        double sum = 0;
-        for (float v : vector) {
-            sum += (double) v * v;
-        }
-        double norm = Math.sqrt(sum);
-        if (norm > 0) {
-            scale(vector, (float) (1.0 / norm));
-        }
-    }
-
-    private static InputStream resource(ClassLoader loader, String name) throws IOException {
-        InputStream in = loader.getResourceAsStream(name);
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = OnnxEmbeddingModel.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
             throw new IOException("classpath resource " + name + " is missing; is its langchain4j bge artifact a dependency?");
         }
         return in;
-    }
-
-    private static void closeQuietly(HuggingFaceTokenizer tokenizer) {
-        if (tokenizer != null) {
-            tokenizer.close();
-        }
     }
 
     /** Frees the ONNX session and the tokenizer's native memory. */
