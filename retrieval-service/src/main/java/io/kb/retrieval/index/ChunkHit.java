@@ -45,4 +45,16 @@ public record ChunkHit(
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         highlights = highlights == null ? List.of() : List.copyOf(highlights);
     }
+
+    /** The same hit with another score, as a fusion stage assigns it. */
+    public ChunkHit withScore(float newScore) {
+        return new ChunkHit(chunkId, documentId, version, ordinal, title, source, text, headingPath, page, startOffset,
+                endOffset, newScore, metadata, highlights);
+    }
+
+    /** The same hit with other highlights. */
+    public ChunkHit withHighlights(List<Highlight> newHighlights) {
+        return new ChunkHit(chunkId, documentId, version, ordinal, title, source, text, headingPath, page, startOffset,
+                endOffset, score, metadata, newHighlights);
+    }
 }

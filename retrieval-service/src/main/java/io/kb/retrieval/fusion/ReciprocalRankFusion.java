@@ -1,0 +1,53 @@
+package io.kb.retrieval.fusion;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kb.retrieval.index.ChunkHit;
+
+/**
+ * Reciprocal rank fusion: a chunk's score is the sum over the rankings that contain it of
+ * {@code weight / (k + rank)}, rank counted from 1. Only ranks matter, so dense cosine similarities and BM25 scores,
+ * which live on different scales, need no normalisation. Ties keep the order of first appearance, so the result is
+ * deterministic. The hit kept for a chunk is the one from the first ranking that has it, with its highlights merged
+ * in from the others.
+ */
+public final class ReciprocalRankFusion implements ResultFuser {
+
+    private final int k;
+
+    public ReciprocalRankFusion(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("the RRF constant must be at least 1");
+        }
+        this.k = k;
+    }
+
+    @Override
+    public List<ChunkHit> fuse(List<Ranking> rankings, int limit) {
+        Map<String, ChunkHit> hits = new LinkedHashMap<>();
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (Ranking ranking : rankings) {
+            List<ChunkHit> list = ranking.hits();
+            for (int i = 0; i < list.size(); i++) {
+                ChunkHit hit = list.get(i);
+                scores.merge(hit.chunkId(), ranking.weight() / (k + i + 1.0), Double::sum);
+                hits.merge(hit.chunkId(), hit, ReciprocalRankFusion::withHighlightsOf);
+            }
+        }
+        List<String> order = new ArrayList<>(scores.keySet());
+        order.sort(Comparator.comparingDouble((String id) -> scores.get(id)).reversed());
+        List<ChunkHit> fused = new ArrayList<>(Math.min(limit, order.size()));
+        for (String id : order.subList(0, Math.min(limit, order.size()))) {
+            fused.add(hits.get(id).withScore(scores.get(id).floatValue()));
+        }
+        return fused;
+    }
+
+    private static ChunkHit withHighlightsOf(ChunkHit kept, ChunkHit other) {
+        return kept.highlights().isEmpty() && !other.highlights().isEmpty() ? kept.withHighlights(other.highlights()) : kept;
+    }
+}

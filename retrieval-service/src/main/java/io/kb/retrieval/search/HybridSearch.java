@@ -1,0 +1,143 @@
+package io.kb.retrieval.search;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.kb.retrieval.access.Caller;
+import io.kb.retrieval.fusion.ResultFuser;
+import io.kb.retrieval.fusion.ResultFuser.Ranking;
+import io.kb.retrieval.index.ChunkHit;
+import io.kb.retrieval.index.ChunkIndex;
+import io.kb.contracts.event.EmbeddingInfo;
+import io.kb.retrieval.index.EmbeddingMismatchException;
+import io.kb.retrieval.index.IndexStats;
+import io.kb.retrieval.index.SearchFilter;
+import io.kb.retrieval.index.SearchRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * A search as the numbered stages run it: (1) embed the query with the knowledge base's model, (2) dense retrieval
+ * and (3) BM25 retrieval, both inside the index with the caller's access filter, (4) reciprocal rank fusion,
+ * (5) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets BM25 results,
+ * and the answer says so.
+ */
+public final class HybridSearch {
+
+    /** What a caller asks. */
+    public enum Mode { HYBRID, DENSE, BM25 }
+
+    /**
+     * @param query           the text
+     * @param topK            hits (or documents, when grouping) wanted
+     * @param mode            which retrievers run
+     * @param filter          metadata and document-id filters, applied inside the index
+     * @param groupByDocument keep only the best chunk of each document
+     */
+    public record Query(String query, int topK, Mode mode, SearchFilter filter, boolean groupByDocument) {
+    }
+
+    /**
+     * @param hits     best first
+     * @param degraded why the answer is not what the mode asked for, or null
+     * @param timings  milliseconds by stage
+     */
+    public record Result(List<ChunkHit> hits, String degraded, Map<String, Double> timings) {
+    }
+
+    private final ChunkIndex index;
+    private final QueryEmbedder embedder;
+    private final ResultFuser fuser;
+    private final SearchProperties properties;
+    private final MeterRegistry meters;
+
+    public HybridSearch(ChunkIndex index, QueryEmbedder embedder, ResultFuser fuser, SearchProperties properties,
+            MeterRegistry meters) {
+        this.index = index;
+        this.embedder = embedder;
+        this.fuser = fuser;
+        this.properties = properties;
+        this.meters = meters;
+    }
+
+    public Result search(Caller caller, Query q) {
+        Map<String, Double> timings = new LinkedHashMap<>();
+        int candidates = Math.max(q.topK() * (q.groupByDocument() ? 4 : 1), properties.candidates());
+        String degraded = null;
+        List<Ranking> rankings = new ArrayList<>();
+
+        if (q.mode() != Mode.BM25) {
+            try {
+                float[] vector = timed("embed", timings, () -> embed(caller.tenant(), q.query()));         // 1
+                if (vector != null) {
+                    List<ChunkHit> dense = timed("dense", timings, () -> index.search(caller,              // 2
+                            SearchRequest.dense(vector, candidates).withFilter(q.filter())));
+                    rankings.add(new Ranking("dense", dense, properties.denseWeight()));
+                }
+            } catch (QueryEmbedder.QueryEmbeddingUnavailable e) {
+                if (q.mode() == Mode.DENSE) {
+                    throw e;
+                }
+                degraded = "dense retrieval unavailable (" + e.getMessage() + "); results are from BM25 alone";
+                meters.counter("kb.retrieval.degraded", "reason", "embedding-unavailable").increment();
+            }
+        }
+        if (q.mode() != Mode.DENSE) {
+            List<ChunkHit> bm25 = timed("bm25", timings, () -> index.search(caller,                           // 3
+                    SearchRequest.bm25(q.query(), candidates).withFilter(q.filter())));
+            rankings.add(new Ranking("bm25", bm25, properties.bm25Weight()));
+        }
+        List<ChunkHit> fused = timed("fuse", timings, () -> rankings.size() == 1                             // 4
+                ? rankings.getFirst().hits()
+                : fuser.fuse(rankings, candidates));
+        List<ChunkHit> hits = q.groupByDocument() ? bestPerDocument(fused, q.topK())                          // 5
+                : fused.subList(0, Math.min(q.topK(), fused.size()));
+        meters.summary("kb.retrieval.hits").record(hits.size());
+        return new Result(List.copyOf(hits), degraded, timings);
+    }
+
+    /** The query's vector, or null when the index holds no vectors yet (nothing to search densely). */
+    private float[] embed(String tenant, String query) {
+        IndexStats stats = index.stats();
+        if (stats.embedding() == null) {
+            return null;
+        }
+        QueryEmbedder.QueryVector v = embedder.embed(tenant, query);
+        if (!stats.embedding().model().equals(v.model()) || stats.embedding().dimension() != v.vector().length) {
+            throw new EmbeddingMismatchException(stats.embedding(), new EmbeddingInfo(v.model(), v.vector().length));
+        }
+        return v.vector();
+    }
+
+    private static List<ChunkHit> bestPerDocument(List<ChunkHit> ranked, int documents) {
+        Set<String> seen = new HashSet<>();
+        List<ChunkHit> out = new ArrayList<>();
+        for (ChunkHit hit : ranked) {
+            if (seen.add(hit.documentId())) {
+                out.add(hit);
+                if (out.size() == documents) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    private <T> T timed(String stage, Map<String, Double> timings, Supplier<T> work) {
+        long t0 = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            long nanos = System.nanoTime() - t0;
+            timings.put(stage, nanos / 1e6);
+            Timer.builder("kb.retrieval.stage").tag("stage", stage).publishPercentileHistogram()
+                    .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+}

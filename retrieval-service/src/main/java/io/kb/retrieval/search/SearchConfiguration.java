@@ -1,0 +1,35 @@
+package io.kb.retrieval.search;
+
+import io.kb.retrieval.fusion.ReciprocalRankFusion;
+import io.kb.retrieval.fusion.ResultFuser;
+import io.kb.retrieval.index.ChunkIndex;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.client.RestClient;
+
+/** The search stages, and the index's size as gauges. */
+@Configuration(proxyBeanMethods = false)
+class SearchConfiguration {
+
+    @Bean
+    QueryEmbedder queryEmbedder(RestClient.Builder builder, SearchProperties properties) {
+        return new HttpQueryEmbedder(builder, properties);
+    }
+
+    @Bean
+    ResultFuser resultFuser(SearchProperties properties) {
+        return new ReciprocalRankFusion(properties.rrfK());
+    }
+
+    @Bean
+    HybridSearch hybridSearch(ChunkIndex index, QueryEmbedder embedder, ResultFuser fuser, SearchProperties properties,
+            MeterRegistry meters) {
+        Gauge.builder("kb.retrieval.index.chunks", index, i -> i.stats().chunkCount()).register(meters);
+        Gauge.builder("kb.retrieval.index.documents", index, i -> i.stats().documentCount()).register(meters);
+        Gauge.builder("kb.retrieval.index.size", index, i -> i.stats().sizeOnDiskBytes()).baseUnit("bytes")
+                .register(meters);
+        return new HybridSearch(index, embedder, fuser, properties, meters);
+    }
+}

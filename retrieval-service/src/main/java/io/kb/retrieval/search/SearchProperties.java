@@ -1,0 +1,35 @@
+package io.kb.retrieval.search;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Hybrid search: how candidates are gathered and fused.
+ *
+ * @param embeddingUrl     base URL of embedding-service, which embeds queries with the knowledge base's model
+ * @param embeddingTimeout time allowed to embed a query; past it a hybrid search goes on with BM25 alone
+ * @param candidates       hits taken from each retriever before fusion (at least the requested top k)
+ * @param rrfK             the constant of reciprocal rank fusion: larger flattens the difference between ranks
+ * @param denseWeight      weight of the dense list in the fusion
+ * @param bm25Weight       weight of the BM25 list in the fusion
+ * @param maxTopK          the largest top k a caller may ask for
+ */
+@Validated
+@ConfigurationProperties("kb.retrieval.search")
+public record SearchProperties(
+        @NotNull URI embeddingUrl,
+        @NotNull @DefaultValue("10s") Duration embeddingTimeout,
+        @DefaultValue("50") @Min(1) @Max(1000) int candidates,
+        @DefaultValue("60") @Min(1) @Max(1000) int rrfK,
+        @DefaultValue("1.0") @DecimalMin("0.0") double denseWeight,
+        @DefaultValue("1.0") @DecimalMin("0.0") double bm25Weight,
+        @DefaultValue("100") @Min(1) @Max(1000) int maxTopK) {
+}

@@ -1,0 +1,214 @@
+package io.kb.retrieval.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.kb.contracts.DeadLetterHeaders;
+import io.kb.contracts.Topics;
+import io.kb.contracts.event.Chunk;
+import io.kb.contracts.event.ChunkBatch;
+import io.kb.contracts.event.ChunkIds;
+import io.kb.contracts.event.Content;
+import io.kb.contracts.event.DocumentEvent;
+import io.kb.contracts.event.EmbeddingInfo;
+import io.kb.contracts.event.EventCodec;
+import io.kb.contracts.event.IngestState;
+import io.kb.contracts.event.IngestStatus;
+import io.kb.retrieval.access.Caller;
+import io.kb.retrieval.index.ChunkHit;
+import io.kb.retrieval.index.ChunkIndex;
+import io.kb.retrieval.index.SearchRequest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The indexer on a real (embedded KRaft) broker with a real Lucene index on disk. */
+@SpringBootTest(properties = {"kb.kafka.delivery.attempts=2", "kb.kafka.delivery.initial-backoff=50ms",
+        "kb.kafka.delivery.max-backoff=100ms", "kb.retrieval.search.embedding-url=http://127.0.0.1:9"})
+@ActiveProfiles("local")
+@EmbeddedKafka(partitions = 3, topics = {Topics.CHUNKS, Topics.INGEST_STATUS, Topics.CHUNKS_DLQ})
+class IndexerIT {
+
+    static final Path INDEX = tempDir();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("kb.retrieval.index.lucene.path", INDEX::toString);
+    }
+
+    @Value("${spring.embedded.kafka.brokers}")
+    String brokers;
+
+    @Autowired
+    ChunkIndex index;
+
+    private final EventCodec codec = new EventCodec();
+
+    @Test
+    void appliesABatchThenAnnouncesTheDocumentAsIndexed() {
+        String tenant = tenant();
+        send(batch(tenant, "doc", 2, "Travel by economy class under six hours.", "Hotels are capped per city."));
+
+        IngestStatus status = statuses(tenant, 1).getFirst();
+        assertThat(status.state()).isEqualTo(IngestState.INDEXED);
+        assertThat(status.version()).isEqualTo(2);
+        assertThat(status.chunkCount()).isEqualTo(2);
+        List<ChunkHit> hits = index.search(Caller.of(tenant, "ann", List.of()), SearchRequest.bm25("economy", 5));
+        assertThat(hits).extracting(ChunkHit::documentId).containsExactly("doc");
+    }
+
+    @Test
+    void anOlderVersionAfterANewerOneIsIgnoredAndAnnouncesNothing() {
+        String tenant = tenant();
+        send(batch(tenant, "doc", 5, "The new text."));
+        send(batch(tenant, "doc", 4, "The old text."));
+        // Same key, same partition: once version 6 is announced, version 4 has been consumed.
+        send(batch(tenant, "doc", 6, "The newest text."));
+
+        assertThat(statuses(tenant, 2)).extracting(IngestStatus::version).containsExactly(5L, 6L);
+        Caller caller = Caller.of(tenant, "ann", List.of());
+        assertThat(index.search(caller, SearchRequest.bm25("old", 5))).isEmpty();
+        assertThat(index.search(caller, SearchRequest.bm25("newest", 5))).hasSize(1);
+        assertThat(index.storedVersion(tenant, "doc")).hasValue(6L);
+    }
+
+    @Test
+    void aDeleteRemovesTheDocumentAndIsAnnounced() {
+        String tenant = tenant();
+        send(batch(tenant, "gone", 1, "Soon gone."));
+        send(ChunkBatch.delete(tenant, "gone", 2));
+
+        assertThat(statuses(tenant, 2)).extracting(IngestStatus::state)
+                .containsExactly(IngestState.INDEXED, IngestState.DELETED);
+        assertThat(index.search(Caller.of(tenant, "ann", List.of()), SearchRequest.bm25("gone", 5))).isEmpty();
+    }
+
+    @Test
+    void unusableBatchesGoToTheDeadLetterTopicAndTheNextOneIsApplied() {
+        String tenant = tenant();
+        sendRaw(tenant + "/garbage", "not json".getBytes(StandardCharsets.UTF_8));
+        ChunkBatch otherModel = withModel(batch(tenant, "other-model", 1, "Embedded by another model."), "another-model");
+        send(otherModel);
+        send(batch(tenant, "fine", 1, "A fine document."));
+
+        List<ConsumerRecord<String, byte[]>> dead = read(Topics.CHUNKS_DLQ, tenant, 2);
+        assertThat(dead).extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder(tenant + "/garbage", tenant + "/other-model");
+        ConsumerRecord<String, byte[]> mismatch = dead.stream().filter(r -> r.key().endsWith("other-model")).findFirst().orElseThrow();
+        assertThat(header(mismatch, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("index");
+        assertThat(header(mismatch, DeadLetterHeaders.ERROR_REASON)).contains("another-model");
+        List<IngestStatus> statuses = statuses(tenant, 2);
+        assertThat(statuses).anySatisfy(s -> {
+            assertThat(s.documentId()).isEqualTo("other-model");
+            assertThat(s.state()).isEqualTo(IngestState.FAILED);
+        });
+        assertThat(statuses).anySatisfy(s -> {
+            assertThat(s.documentId()).isEqualTo("fine");
+            assertThat(s.state()).isEqualTo(IngestState.INDEXED);
+        });
+    }
+
+    // --- helpers ---
+
+    static final String MODEL = "test-model";
+
+    private static ChunkBatch batch(String tenant, String documentId, long version, String... texts) {
+        DocumentEvent event = DocumentEvent.upsert(tenant, documentId, version, documentId, "text/plain",
+                List.of("public"), Map.of(), Content.ofText(String.join("\n", texts)));
+        List<Chunk> chunks = new ArrayList<>();
+        int offset = 0;
+        for (int i = 0; i < texts.length; i++) {
+            float[] v = {1, i, 0, 0};
+            float n = (float) Math.sqrt(1 + i * i);
+            for (int d = 0; d < 4; d++) {
+                v[d] /= n;
+            }
+            chunks.add(new Chunk(ChunkIds.of(tenant, documentId, version, i), i, texts[i], v, List.of(), null,
+                    offset, offset + texts[i].length()));
+            offset += texts[i].length() + 1;
+        }
+        return ChunkBatch.upsert(event, "text/plain", new EmbeddingInfo(MODEL, 4), chunks);
+    }
+
+    private static ChunkBatch withModel(ChunkBatch b, String model) {
+        return new ChunkBatch(b.schemaVersion(), b.operation(), b.tenant(), b.documentId(), b.version(), b.title(),
+                b.source(), b.mediaType(), b.acl(), b.metadata(), new EmbeddingInfo(model, 4), b.chunks());
+    }
+
+    private static String tenant() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    private void send(ChunkBatch batch) {
+        sendRaw(batch.key().asString(), codec.write(batch));
+    }
+
+    private void sendRaw(String key, byte[] value) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(Topics.CHUNKS, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<IngestStatus> statuses(String tenant, int expected) {
+        return read(Topics.INGEST_STATUS, tenant, expected).stream().map(r -> codec.readIngestStatus(r.value())).toList();
+    }
+
+    private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (found.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    if (r.key() != null && r.key().startsWith(tenant + "/")) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        assertThat(found).as(topic + " records of " + tenant).hasSize(expected);
+        return found;
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("kb-indexer-it");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
