@@ -13,12 +13,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.kb.cli.ingest.Ingestion;
+import io.kb.cli.ingest.SampleKnowledgeBase;
 import io.kb.cli.stack.LocalStack;
 import io.kb.cli.stack.ManagedProcess;
 import io.kb.cli.stack.StackListener;
 import io.kb.cli.stack.StackPorts;
 import io.kb.cli.stack.StackState;
 import io.kb.contracts.Topics;
+import io.kb.contracts.event.DocumentEvent;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -46,12 +49,13 @@ class LocalStackIT {
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final JsonMapper json = JsonMapper.builder().build();
 
+    private static Path root;
     private static LocalStack stack;
     private static StackState started;
 
     @BeforeAll
     static void startStack() {
-        Path root = Path.of(System.getProperty("kb.root", "..")).toAbsolutePath().normalize();
+        root = Path.of(System.getProperty("kb.root", "..")).toAbsolutePath().normalize();
         Path home = root.resolve("e2e-tests/target/stack-home");
         stack = new LocalStack(root, home, StackPorts.ephemeral());
         started = stack.start(new PrintingListener(), Duration.ofMinutes(4));
@@ -105,7 +109,8 @@ class LocalStackIT {
     void unknownPathsGetProblemDetailsCarryingTheCallersRequestId() throws Exception {
         for (String service : SERVICES) {
             String id = "e2e-" + service;
-            HttpResponse<String> r = get(stack.url(service).resolve("/no/such/path"), Map.of("X-Request-Id", id));
+            HttpResponse<String> r = get(stack.url(service).resolve("/no/such/path"),
+                    Map.of("X-Request-Id", id, "Authorization", "Bearer " + token("alice")));
             assertThat(r.statusCode()).as(service).isEqualTo(404);
             assertThat(r.headers().firstValue("Content-Type")).as(service).hasValueSatisfying(
                     v -> assertThat(v).startsWith("application/problem+json"));
@@ -119,10 +124,27 @@ class LocalStackIT {
 
     @Test
     @Order(5)
+    void everyServiceRefusesCallsWithoutAValidTokenWithAProblem() throws Exception {
+        for (String service : SERVICES) {
+            for (String authorization : List.of("", "Bearer not-a-token")) {
+                Map<String, String> headers = authorization.isEmpty() ? Map.of() : Map.of("Authorization", authorization);
+                HttpResponse<String> r = get(stack.url(service).resolve("/api/v1/anything"), headers);
+                assertThat(r.statusCode()).as(service + " " + authorization).isEqualTo(401);
+                assertThat(r.headers().firstValue("WWW-Authenticate")).as(service).hasValueSatisfying(
+                        v -> assertThat(v).startsWith("Bearer"));
+                assertThat(json.readTree(r.body()).path("type").asString()).as(service)
+                        .isEqualTo("urn:kb:problem:unauthorized");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void malformedRequestIdsAreReplacedNotEchoed() throws Exception {
         for (String hostile : List.of("x".repeat(300), "abc def=1 level=ERROR", "id/../etc")) {
             for (String service : SERVICES) {
-                HttpResponse<String> r = get(stack.url(service).resolve("/no/such/path"), Map.of("X-Request-Id", hostile));
+                HttpResponse<String> r = get(stack.url(service).resolve("/no/such/path"),
+                        Map.of("X-Request-Id", hostile, "Authorization", "Bearer " + token("alice")));
                 List<String> ids = r.headers().allValues("X-Request-Id");
                 assertThat(ids).as(service).isNotEmpty().doesNotContain(hostile)
                         .allSatisfy(id -> assertThat(id).hasSizeLessThanOrEqualTo(128).matches("[A-Za-z0-9._:-]+"));
@@ -132,20 +154,45 @@ class LocalStackIT {
     }
 
     @Test
-    @Order(6)
-    void gatewayRoutesSearchToRetrievalAndPassesTheRequestIdOn() throws Exception {
-        URI retrievalMetrics = stack.url("retrieval-service").resolve("/actuator/prometheus");
-        double before = notFoundCount(get(retrievalMetrics, Map.of()).body());
+    @Order(7)
+    void theGatewayRelaysTheTokenAndTheRequestIdToRetrieval() throws Exception {
+        HttpResponse<String> r = post(stack.url("gateway").resolve("/api/v1/search"), "{\"query\":\"  \"}",
+                Map.of("X-Request-Id", "e2e-through-gateway", "Authorization", "Bearer " + token("dave")));
 
-        HttpResponse<String> r = post(stack.url("gateway").resolve("/api/v1/search"), "{\"query\":\"x\"}",
-                Map.of("X-Request-Id", "e2e-through-gateway"));
-
-        // retrieval-service has no search endpoint yet: its own 404 problem comes back through the gateway.
-        assertThat(r.statusCode()).isEqualTo(404);
+        // retrieval-service validated the relayed token, then refused the blank query itself.
+        assertThat(r.statusCode()).isEqualTo(400);
         JsonNode problem = json.readTree(r.body());
         assertThat(problem.path("requestId").asString()).isEqualTo("e2e-through-gateway");
-        assertThat(problem.path("instance").asString()).isEqualTo("/api/v1/search");
-        assertThat(notFoundCount(get(retrievalMetrics, Map.of()).body())).isEqualTo(before + 1);
+        assertThat(problem.path("errors").get(0).path("field").asString()).isEqualTo("query");
+    }
+
+    @Test
+    @Order(8)
+    void theSampleKnowledgeBaseIsIngestedIndexedAndSearchableOnlyByThoseAllowed() throws Exception {
+        List<DocumentEvent> samples = SampleKnowledgeBase.under(root).events();
+        Ingestion.Result result = new Ingestion(stack.bootstrapServers())
+                .publishAndFollow(samples, Duration.ofMinutes(4), outcomes -> { });
+        assertThat(result.failed()).isEmpty();
+        assertThat(result.pending()).isEmpty();
+        assertThat(result.indexed()).isEqualTo(samples.size());
+
+        String salary = "salary band and pay range for grade G5";
+        assertThat(documents(search("dave", salary))).doesNotContain("en/hr/salary-bands-2026.md");
+        assertThat(documents(search("bob", salary))).doesNotContain("en/hr/salary-bands-2026.md");
+        assertThat(documents(search("alice", salary))).contains("en/hr/salary-bands-2026.md");
+
+        String board = "Q3 2026 board summary revenue and acquisition";
+        assertThat(documents(search("dave", board))).doesNotContain("en/finance/q3-2026-board-summary.md");
+        assertThat(documents(search("carol", board))).first().isEqualTo("en/finance/q3-2026-board-summary.md");
+
+        assertThat(documents(search("dave", "How many days of annual leave can I carry over?")).subList(0, 3))
+                .contains("en/hr/annual-leave.md");
+        assertThat(documents(search("wang.fang", "未休年假最多可以结转多少天？")).getFirst())
+                .isEqualTo("zh/hr/年假制度.md");
+        JsonNode hit = search("dave", "economy class flights under six hours").path("hits").get(0);
+        assertThat(hit.path("documentId").asString()).isIn("en/finance/travel-expenses.md", "zh/finance/差旅报销制度.md");
+        assertThat(hit.path("text").asString()).isNotBlank();
+        assertThat(hit.path("title").asString()).isNotBlank();
     }
 
     @Test
@@ -159,12 +206,27 @@ class LocalStackIT {
                 assertThat(StackPorts.isFree(port)).as(name + " port " + port + " is free").isTrue());
     }
 
-    /** Sum of the service's request counts answered 404. */
-    private static double notFoundCount(String prometheus) {
-        return prometheus.lines()
-                .filter(l -> l.startsWith("http_server_requests_seconds_count{") && l.contains("status=\"404\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+    /** A token for a demo user, from the gateway's local issuer (a real login). */
+    private static String token(String user) throws Exception {
+        HttpResponse<String> r = post(stack.url("gateway").resolve("/auth/token"),
+                "{\"username\":\"" + user + "\",\"password\":\"demo\"}", Map.of());
+        assertThat(r.statusCode()).as("login of " + user).isEqualTo(200);
+        return json.readTree(r.body()).path("access_token").asString();
+    }
+
+    /** A search through the gateway, as a demo user. */
+    private static JsonNode search(String user, String query) throws Exception {
+        HttpResponse<String> r = post(stack.url("gateway").resolve("/api/v1/search"),
+                json.writeValueAsString(Map.of("query", query, "topK", 10)),
+                Map.of("Authorization", "Bearer " + token(user)));
+        assertThat(r.statusCode()).as(user + " searching " + query + ": " + r.body()).isEqualTo(200);
+        return json.readTree(r.body());
+    }
+
+    private static List<String> documents(JsonNode response) {
+        List<String> ids = new java.util.ArrayList<>();
+        response.path("hits").forEach(h -> ids.add(h.path("documentId").asString()));
+        return ids;
     }
 
     private static HttpResponse<String> get(URI uri, Map<String, String> headers) throws Exception {

@@ -4,6 +4,7 @@ import io.kb.cli.command.DownCommand;
 import io.kb.cli.command.IngestCommand;
 import io.kb.cli.command.LogsCommand;
 import io.kb.cli.command.StatusCommand;
+import io.kb.cli.command.TokenCommand;
 import io.kb.cli.command.UpCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kb", mixinStandardHelpOptions = true, version = "kb 0.1.0",
         description = "The enterprise knowledge platform, on this machine.",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class, IngestCommand.class},
+        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class, IngestCommand.class,
+                TokenCommand.class},
         footer = {"", "Also, run by ./kb itself:",
                 "  test     Run every test that can run on this machine (./mvnw -B verify).",
                 "  build    Package the platform (./mvnw -q package -DskipTests)."})

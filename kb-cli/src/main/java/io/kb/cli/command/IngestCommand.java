@@ -3,17 +3,12 @@ package io.kb.cli.command;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.kb.cli.ingest.DocumentPublisher;
 import io.kb.cli.ingest.FileDocuments;
-import io.kb.cli.ingest.StatusTracker;
-import io.kb.cli.ingest.StatusTracker.Outcome;
+import io.kb.cli.ingest.Ingestion;
 import io.kb.contracts.Principal;
 import io.kb.contracts.event.DocumentEvent;
-import io.kb.contracts.event.IngestState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -66,70 +61,19 @@ public final class IngestCommand implements Callable<Integer> {
             System.out.println("No files found.");
             return 0;
         }
+        Ingestion ingestion = new Ingestion(kafka);
         if (noWait) {
-            publish(kafka, events);
+            ingestion.publish(events);
             System.out.println("Published " + events.size() + " documents to kb.documents.v1 (tenant " + tenant + ").");
             return 0;
         }
-        try (StatusTracker tracker = new StatusTracker(kafka)) {
-            tracker.expect(events);
-            publish(kafka, events);
-            System.out.println("Published " + events.size() + " documents; following their progress...");
-            ProgressBar bar = new ProgressBar(events.size());
-            Map<String, Outcome> outcomes = tracker.await(timeout, bar::show);
-            bar.done();
-            return summarize(events.size(), outcomes, tracker.pending());
-        }
-    }
-
-    private static void publish(String kafka, List<DocumentEvent> events) {
-        try (DocumentPublisher publisher = new DocumentPublisher(kafka)) {
-            publisher.publish(events);
-        }
-    }
-
-    private static int summarize(int total, Map<String, Outcome> outcomes, List<String> pending) {
-        long indexed = outcomes.values().stream().filter(o -> o.state() == IngestState.INDEXED).count();
-        List<Outcome> failed = outcomes.values().stream().filter(o -> o.state() == IngestState.FAILED).toList();
-        System.out.printf(Locale.ROOT, "Indexed %d of %d documents; %d failed; %d still pending.%n",
-                indexed, total, failed.size(), pending.size());
-        failed.forEach(o -> System.out.println("  failed  " + o.documentId() + ": " + o.reason()));
-        pending.forEach(k -> System.out.println("  pending " + k));
-        if (!failed.isEmpty()) {
+        System.out.println("Publishing " + events.size() + " documents and following their progress...");
+        IngestProgress progress = new IngestProgress(events.size());
+        Ingestion.Result result = ingestion.publishAndFollow(events, timeout, progress::show);
+        progress.summarize(result);
+        if (!result.failed().isEmpty()) {
             return SOME_FAILED;
         }
-        return pending.isEmpty() ? 0 : TIMED_OUT;
-    }
-
-    /** One line, rewritten in place on a terminal, printed at each change otherwise. */
-    private static final class ProgressBar {
-        private final int total;
-        private final boolean terminal = System.console() != null;
-
-        ProgressBar(int total) {
-            this.total = total;
-        }
-
-        void show(Map<String, Outcome> outcomes) {
-            long done = outcomes.values().stream()
-                    .filter(o -> o.state() == IngestState.INDEXED || o.state() == IngestState.FAILED).count();
-            long failed = outcomes.values().stream().filter(o -> o.state() == IngestState.FAILED).count();
-            int width = 30;
-            int filled = (int) (width * done / total);
-            String line = String.format(Locale.ROOT, "  [%s%s] %d/%d done, %d failed",
-                    "#".repeat(filled), ".".repeat(width - filled), done, total, failed);
-            if (terminal) {
-                System.out.print("\r" + line + "\033[K");
-                System.out.flush();
-            } else {
-                System.out.println(line);
-            }
-        }
-
-        void done() {
-            if (terminal) {
-                System.out.println();
-            }
-        }
+        return result.pending().isEmpty() ? 0 : TIMED_OUT;
     }
 }

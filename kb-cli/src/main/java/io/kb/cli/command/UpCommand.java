@@ -3,10 +3,14 @@ package io.kb.cli.command;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.kb.cli.ingest.Ingestion;
+import io.kb.cli.ingest.SampleKnowledgeBase;
 import io.kb.cli.stack.LocalStack;
+import io.kb.contracts.event.DocumentEvent;
 import io.kb.cli.stack.ManagedProcess;
 import io.kb.cli.stack.StackState;
 import picocli.CommandLine.Command;
@@ -27,6 +31,13 @@ public final class UpCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "How long to wait for readiness (default: ${DEFAULT-VALUE}).",
             defaultValue = "PT3M", converter = DurationConverter.class)
     Duration timeout;
+
+    @Option(names = "--no-samples", description = "Do not load the sample knowledge base.")
+    boolean noSamples;
+
+    @Option(names = "--samples-timeout", defaultValue = "3m", converter = DurationConverter.class,
+            description = "How long to follow the samples' indexing (default: ${DEFAULT-VALUE}).")
+    Duration samplesTimeout;
 
     @Override
     public Integer call() {
@@ -58,6 +69,9 @@ public final class UpCommand implements Callable<Integer> {
         }
         ready.set(true);
         progress.done();
+        if (!noSamples) {
+            loadSamples(stack);
+        }
         printUrls(stack);
         if (detach) {
             Runtime.getRuntime().removeShutdownHook(hook);
@@ -65,6 +79,23 @@ public final class UpCommand implements Callable<Integer> {
             return 0;
         }
         return runUntilStopped(state, stopping);
+    }
+
+    /** The sample knowledge base, published again at every start: unchanged files keep their versions. */
+    private void loadSamples(LocalStack stack) {
+        SampleKnowledgeBase samples = SampleKnowledgeBase.under(options.root);
+        if (!samples.exists()) {
+            return;
+        }
+        List<DocumentEvent> events = samples.events();
+        System.out.println("Loading the sample knowledge base (tenant " + SampleKnowledgeBase.TENANT + ", "
+                + events.size() + " documents)...");
+        IngestProgress bar = new IngestProgress(events.size());
+        try {
+            bar.summarize(new Ingestion(stack.bootstrapServers()).publishAndFollow(events, samplesTimeout, bar::show));
+        } catch (RuntimeException e) {
+            System.out.println("! The sample knowledge base could not be loaded: " + e.getMessage());
+        }
     }
 
     private static void printUrls(LocalStack stack) {

@@ -259,7 +259,7 @@ public final class LocalStack {
     private Map<ServiceSpec, Path> locateJars() {
         Map<ServiceSpec, Path> jars = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
-        for (ServiceSpec spec : ServiceSpec.all(ports)) {
+        for (ServiceSpec spec : ServiceSpec.all(ports, home)) {
             Optional<Path> jar = serviceJar(spec.name());
             jar.ifPresentOrElse(j -> jars.put(spec, j), () -> missing.add(spec.name()));
         }
@@ -346,7 +346,7 @@ public final class LocalStack {
     /** The names of the components in start order. */
     public static Set<String> componentNames() {
         Set<String> names = new LinkedHashSet<>(List.of("kafka"));
-        ServiceSpec.all(StackPorts.defaults()).forEach(s -> names.add(s.name()));
+        ServiceSpec.all(StackPorts.defaults(), Path.of(".kb")).forEach(s -> names.add(s.name()));
         return names;
     }
 }

@@ -15,19 +15,37 @@ import java.util.List;
  */
 public record ServiceSpec(String name, int port, String heap, List<String> args) {
 
-    /** The five services, in the order they are started. */
-    public static List<ServiceSpec> all(StackPorts ports) {
+    /**
+     * The five services, in the order they are started, wired to each other, to the broker and to the gateway's
+     * local token issuer, with their data, keys and logs under the stack's home.
+     */
+    public static List<ServiceSpec> all(StackPorts ports, Path home) {
+        String kafka = "--spring.kafka.bootstrap-servers=127.0.0.1:" + ports.kafka();
+        String embedding = "http://127.0.0.1:" + ports.embedding();
+        String issuer = "http://127.0.0.1:" + ports.gateway();
+        List<String> tokens = List.of(
+                "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer + "/.well-known/jwks.json",
+                "--kb.security.issuer=" + issuer);
         return List.of(
-                new ServiceSpec("embedding-service", ports.embedding(), "768m", List.of()),
-                new ServiceSpec("retrieval-service", ports.retrieval(), "768m", List.of()),
-                new ServiceSpec("ingest-service", ports.ingest(), "768m", List.of(
-                        "--spring.kafka.bootstrap-servers=127.0.0.1:" + ports.kafka(),
-                        "--kb.ingest.embedding.url=http://127.0.0.1:" + ports.embedding())),
-                new ServiceSpec("inference-service", ports.inference(), "512m", List.of()),
+                new ServiceSpec("embedding-service", ports.embedding(), "768m", tokens),
+                new ServiceSpec("retrieval-service", ports.retrieval(), "768m", concat(tokens, kafka,
+                        "--kb.data-dir=" + home.resolve("data"),
+                        "--kb.retrieval.search.embedding-url=" + embedding)),
+                new ServiceSpec("ingest-service", ports.ingest(), "768m", concat(tokens, kafka,
+                        "--kb.ingest.embedding.url=" + embedding)),
+                new ServiceSpec("inference-service", ports.inference(), "512m", tokens),
                 new ServiceSpec("gateway", ports.gateway(), "384m", List.of(
                         "--kb.gateway.upstreams.ingest=http://127.0.0.1:" + ports.ingest(),
                         "--kb.gateway.upstreams.retrieval=http://127.0.0.1:" + ports.retrieval(),
-                        "--kb.gateway.upstreams.inference=http://127.0.0.1:" + ports.inference())));
+                        "--kb.gateway.upstreams.inference=http://127.0.0.1:" + ports.inference(),
+                        "--kb.gateway.local-issuer.issuer=" + issuer,
+                        "--kb.gateway.local-issuer.key-file=" + home.resolve("keys/local-issuer.jwk.json"))));
+    }
+
+    private static List<String> concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return List.copyOf(all);
     }
 
     /** The full command line, run with the given java binary. */
