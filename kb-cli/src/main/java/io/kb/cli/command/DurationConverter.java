@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import picocli.CommandLine.ITypeConverter;
 
-/** Reads {@code 90s}, {@code 3m} or an ISO-8601 duration ({@code PT3M}). */
+/** Reads {@code 250ms}, {@code 90s}, {@code 3m}, {@code 1h}, {@code 2d} or an ISO-8601 duration ({@code PT3M}). */
 final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
@@ -18,6 +18,12 @@ final class DurationConverter implements ITypeConverter<Duration> {
         }
         if (v.endsWith("m") && !v.startsWith("p")) {
             return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        if (v.endsWith("h") && !v.startsWith("p")) {
+            return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        if (v.endsWith("d") && !v.startsWith("p")) {
+            return Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
         }
         return Duration.parse(value.trim().toUpperCase(java.util.Locale.ROOT));
     }

@@ -12,6 +12,7 @@ final class IngestProgress {
 
     private final int total;
     private final boolean terminal = System.console() != null;
+    private String lastLine;
 
     IngestProgress(int total) {
         this.total = total;
@@ -25,6 +26,10 @@ final class IngestProgress {
         int filled = (int) (width * done / Math.max(1, total));
         String line = String.format(Locale.ROOT, "  [%s%s] %d/%d done, %d failed",
                 "#".repeat(filled), ".".repeat(width - filled), done, total, failed);
+        if (line.equals(lastLine)) {
+            return; // a status that changes no count (RECEIVED) shows nothing new
+        }
+        lastLine = line;
         if (terminal) {
             System.out.print("\r" + line + "\033[K");
             System.out.flush();

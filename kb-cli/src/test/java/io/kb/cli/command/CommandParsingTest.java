@@ -36,6 +36,8 @@ class CommandParsingTest {
         assertThat(c.convert("3m")).isEqualTo(Duration.ofMinutes(3));
         assertThat(c.convert("250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(c.convert("PT2M")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.convert("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(c.convert("2d")).isEqualTo(Duration.ofDays(2));
     }
 
     @Test
