@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,7 +96,7 @@ public final class LocalStack {
             if (previous.isPresent()) {
                 throw new AlreadyRunningException(previous.get());
             }
-            Map<ServiceSpec, Path> jars = locateJars();
+            Map<ServiceSpec, Path> jars = copyForRun(locateJars());
             requireFreePorts();
             return startAll(jars, listener, timeout);
         } catch (IOException e) {
@@ -271,6 +272,25 @@ public final class LocalStack {
                     + ". Build with ./mvnw -q package -DskipTests (./kb up does this for you).");
         }
         return jars;
+    }
+
+    /**
+     * Copies of the executable jars under the home: the services run from those, so that a build while the stack
+     * runs (which rewrites the jars in target/) never pulls a loaded jar from under a running service.
+     */
+    private Map<ServiceSpec, Path> copyForRun(Map<ServiceSpec, Path> built) {
+        Map<ServiceSpec, Path> copies = new LinkedHashMap<>();
+        try {
+            Path run = Files.createDirectories(home.resolve("run"));
+            for (Map.Entry<ServiceSpec, Path> e : built.entrySet()) {
+                Path copy = run.resolve(e.getKey().name() + ".jar");
+                Files.copy(e.getValue(), copy, StandardCopyOption.REPLACE_EXISTING);
+                copies.put(e.getKey(), copy);
+            }
+            return copies;
+        } catch (IOException e) {
+            throw new StackException("cannot copy the service jars to " + home.resolve("run") + ": " + e.getMessage(), e);
+        }
     }
 
     /** The executable jar that Spring Boot's plugin wrote for a module. */
