@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import io.kb.contracts.DeadLetterHeaders;
 import io.kb.contracts.Topics;
+import io.kb.service.kafka.KafkaTestTopics;
 import io.kb.contracts.event.Chunk;
 import io.kb.contracts.event.ChunkBatch;
 import io.kb.contracts.event.ChunkIds;
@@ -26,16 +25,7 @@ import io.kb.retrieval.access.Caller;
 import io.kb.retrieval.index.ChunkHit;
 import io.kb.retrieval.index.ChunkIndex;
 import io.kb.retrieval.index.SearchRequest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -69,7 +59,7 @@ class IndexerIT {
 
     @Test
     void appliesABatchThenAnnouncesTheDocumentAsIndexed() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         send(batch(tenant, "doc", 2, "Travel by economy class under six hours.", "Hotels are capped per city."));
 
         IngestStatus status = statuses(tenant, 1).getFirst();
@@ -82,7 +72,7 @@ class IndexerIT {
 
     @Test
     void anOlderVersionAfterANewerOneIsIgnoredAndAnnouncesNothing() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         send(batch(tenant, "doc", 5, "The new text."));
         send(batch(tenant, "doc", 4, "The old text."));
         // Same key, same partition: once version 6 is announced, version 4 has been consumed.
@@ -97,7 +87,7 @@ class IndexerIT {
 
     @Test
     void aDeleteRemovesTheDocumentAndIsAnnounced() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         send(batch(tenant, "gone", 1, "Soon gone."));
         send(ChunkBatch.delete(tenant, "gone", 2));
 
@@ -108,7 +98,7 @@ class IndexerIT {
 
     @Test
     void unusableBatchesGoToTheDeadLetterTopicAndTheNextOneIsApplied() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         sendRaw(tenant + "/garbage", "not json".getBytes(StandardCharsets.UTF_8));
         ChunkBatch otherModel = withModel(batch(tenant, "other-model", 1, "Embedded by another model."), "another-model");
         send(otherModel);
@@ -118,8 +108,8 @@ class IndexerIT {
         assertThat(dead).extracting(ConsumerRecord::key)
                 .containsExactlyInAnyOrder(tenant + "/garbage", tenant + "/other-model");
         ConsumerRecord<String, byte[]> mismatch = dead.stream().filter(r -> r.key().endsWith("other-model")).findFirst().orElseThrow();
-        assertThat(header(mismatch, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("index");
-        assertThat(header(mismatch, DeadLetterHeaders.ERROR_REASON)).contains("another-model");
+        assertThat(KafkaTestTopics.header(mismatch, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("index");
+        assertThat(KafkaTestTopics.header(mismatch, DeadLetterHeaders.ERROR_REASON)).contains("another-model");
         List<IngestStatus> statuses = statuses(tenant, 2);
         assertThat(statuses).anySatisfy(s -> {
             assertThat(s.documentId()).isEqualTo("other-model");
@@ -158,50 +148,20 @@ class IndexerIT {
                 b.source(), b.mediaType(), b.acl(), b.metadata(), new EmbeddingInfo(model, 4), b.chunks());
     }
 
-    private static String tenant() {
-        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    }
-
     private void send(ChunkBatch batch) {
         sendRaw(batch.key().asString(), codec.write(batch));
     }
 
     private void sendRaw(String key, byte[] value) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(Topics.CHUNKS, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        new KafkaTestTopics(brokers).send(Topics.CHUNKS, key, value);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
+        return new KafkaTestTopics(brokers).read(topic, tenant, expected);
     }
 
     private List<IngestStatus> statuses(String tenant, int expected) {
         return read(Topics.INGEST_STATUS, tenant, expected).stream().map(r -> codec.readIngestStatus(r.value())).toList();
-    }
-
-    private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (found.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    if (r.key() != null && r.key().startsWith(tenant + "/")) {
-                        found.add(r);
-                    }
-                }
-            }
-        }
-        assertThat(found).as(topic + " records of " + tenant).hasSize(expected);
-        return found;
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private static Path tempDir() {
