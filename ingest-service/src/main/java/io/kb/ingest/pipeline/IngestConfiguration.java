@@ -1,14 +1,8 @@
 package io.kb.ingest.pipeline;
 
-import java.time.Instant;
-import java.util.Optional;
 
-import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.Topics;
-import io.kb.contracts.event.ContractEvent;
-import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.event.EventCodec;
-import io.kb.contracts.event.IngestStatus;
 import io.kb.ingest.chunk.ChunkProperties;
 import io.kb.ingest.chunk.Chunker;
 import io.kb.ingest.chunk.TokenBudgetChunker;
@@ -22,9 +16,7 @@ import io.kb.ingest.source.ContentFetcher;
 import io.kb.ingest.source.SourceProperties;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.DeadLetterPolicy;
-import io.kb.service.kafka.ProcessingFailure;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
@@ -67,25 +59,6 @@ class IngestConfiguration {
     /** A failed document goes to kb.documents.dlq.v1; when the event was valid, a FAILED status says why. */
     @Bean
     DeadLetterPolicy documentsDeadLetterPolicy(EventCodec codec) {
-        return new DeadLetterPolicy() {
-            @Override
-            public String topic() {
-                return Topics.DOCUMENTS_DLQ;
-            }
-
-            @Override
-            public Optional<ContractEvent> failureEvent(ConsumerRecord<String, byte[]> record, ProcessingFailure failure) {
-                if (record.value() == null) {
-                    return Optional.empty();
-                }
-                try {
-                    DocumentEvent e = codec.readDocumentEvent(record.value());
-                    return Optional.of(IngestStatus.failed(e.tenant(), e.documentId(), e.version(), failure.stage(),
-                            failure.getMessage(), Instant.now()));
-                } catch (ContractViolationException invalid) {
-                    return Optional.empty();
-                }
-            }
-        };
+        return DeadLetterPolicy.announcingFailure(Topics.DOCUMENTS_DLQ, codec::readDocumentEvent);
     }
 }

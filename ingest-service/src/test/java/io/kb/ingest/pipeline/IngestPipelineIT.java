@@ -7,17 +7,16 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpServer;
 import io.kb.contracts.DeadLetterHeaders;
 import io.kb.contracts.Topics;
+import io.kb.service.kafka.KafkaTestTopics;
 import io.kb.contracts.event.ChunkBatch;
 import io.kb.contracts.event.ChunkIds;
 import io.kb.contracts.event.Content;
@@ -26,16 +25,7 @@ import io.kb.contracts.event.EventCodec;
 import io.kb.contracts.event.IngestState;
 import io.kb.contracts.event.IngestStatus;
 import io.kb.contracts.event.Operation;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -84,7 +74,7 @@ class IngestPipelineIT {
 
     @Test
     void publishesOneChunkBatchPerDocumentWithDeterministicIdsAndStructure() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         DocumentEvent event = DocumentEvent.upsert(tenant, "hr/leave.md", 7, "Annual leave", "text/markdown",
                 List.of("public", "group:hr"), Map.of("department", "hr"),
                 Content.ofText("# Annual leave\n\n## Entitlement\n\nEvery employee gets 25 days of paid leave.\n\n"
@@ -113,7 +103,7 @@ class IngestPipelineIT {
 
     @Test
     void poisonedRecordsGoToTheDeadLetterTopicAndTheNextDocumentIsStillProcessed() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         sendRaw(tenant + "/garbage", new byte[] {0, 1, 2, (byte) 0xFF});
         sendRaw(tenant + "/not-json", "{\"schemaVersion\":1,".getBytes(StandardCharsets.UTF_8));
         sendRaw(tenant + "/bad-type", ("{\"schemaVersion\":1,\"operation\":\"UPSERT\",\"tenant\":\"" + tenant
@@ -127,26 +117,26 @@ class IngestPipelineIT {
         assertThat(dead).extracting(ConsumerRecord::key)
                 .containsExactlyInAnyOrder(tenant + "/garbage", tenant + "/not-json", tenant + "/bad-type");
         for (ConsumerRecord<String, byte[]> r : dead) {
-            assertThat(header(r, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("decode");
-            assertThat(header(r, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("1");
-            assertThat(header(r, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(Topics.DOCUMENTS);
+            assertThat(KafkaTestTopics.header(r, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("decode");
+            assertThat(KafkaTestTopics.header(r, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("1");
+            assertThat(KafkaTestTopics.header(r, DeadLetterHeaders.ORIGINAL_TOPIC)).isEqualTo(Topics.DOCUMENTS);
         }
         ConsumerRecord<String, byte[]> badType = dead.stream().filter(r -> r.key().endsWith("bad-type")).findFirst().orElseThrow();
-        assertThat(header(badType, DeadLetterHeaders.ERROR_REASON)).contains("mediaType");
+        assertThat(KafkaTestTopics.header(badType, DeadLetterHeaders.ERROR_REASON)).contains("mediaType");
         assertThat(dead.stream().filter(r -> r.key().endsWith("garbage")).findFirst().orElseThrow().value())
                 .containsExactly(0, 1, 2, (byte) 0xFF);
     }
 
     @Test
     void aCorruptFileFailsAtOnceWithItsReason() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         byte[] truncatedPdf = "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R".getBytes(StandardCharsets.US_ASCII);
         send(DocumentEvent.upsert(tenant, "broken.pdf", 3, null, "application/pdf", List.of("public"), Map.of(),
                 Content.ofBytes(truncatedPdf)));
 
         ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
-        assertThat(header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("parse");
-        assertThat(header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("1");
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("parse");
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("1");
         IngestStatus failed = statuses(tenant, 2).stream().filter(s -> s.state() == IngestState.FAILED).findFirst().orElseThrow();
         assertThat(failed.stage()).isEqualTo("parse");
         assertThat(failed.version()).isEqualTo(3);
@@ -155,7 +145,7 @@ class IngestPipelineIT {
 
     @Test
     void transientEmbeddingFailuresAreRetriedUntilTheyPass() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         failuresLeft.put(tenant, new AtomicInteger(2));
         send(DocumentEvent.upsert(tenant, "retry.txt", 1, null, null, List.of("public"), Map.of(),
                 Content.ofText("Retried text.")));
@@ -167,21 +157,21 @@ class IngestPipelineIT {
 
     @Test
     void transientFailuresThatLastEndInTheDeadLetterTopicAfterTheConfiguredAttempts() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         failuresLeft.put(tenant, new AtomicInteger(1000));
         send(DocumentEvent.upsert(tenant, "down.txt", 1, null, null, List.of("public"), Map.of(),
                 Content.ofText("Nobody embeds this.")));
 
         ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
-        assertThat(header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("embed");
-        assertThat(header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("3");
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("embed");
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("3");
         assertThat(calls.get(tenant).get()).isEqualTo(3);
         assertThat(statuses(tenant, 2)).extracting(IngestStatus::state).contains(IngestState.FAILED);
     }
 
     @Test
     void redeliveringTheSameVersionPublishesAnIdenticalBatch() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         DocumentEvent event = DocumentEvent.upsert(tenant, "same.md", 5, "Same", "text/markdown", List.of("public"),
                 Map.of(), Content.ofText("# Same\n\nThe same text, twice."));
         send(event);
@@ -193,7 +183,7 @@ class IngestPipelineIT {
 
     @Test
     void aDeleteBecomesAChunkDelete() {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         send(DocumentEvent.delete(tenant, "gone.md", 9));
 
         ChunkBatch batch = chunkBatches(tenant, 1).getFirst();
@@ -204,7 +194,7 @@ class IngestPipelineIT {
 
     @Test
     void fileReferencesAreReadOnlyUnderTheAllowedFolders() throws IOException {
-        String tenant = tenant();
+        String tenant = KafkaTestTopics.uniqueTenant();
         Path inside = Files.writeString(ALLOWED.resolve(tenant + ".txt"), "Inside the allowed folder.");
         Path outside = Files.writeString(Files.createTempFile("outside", ".txt"), "Secret outside.");
         send(DocumentEvent.upsert(tenant, "inside", 1, null, null, List.of("public"), Map.of(),
@@ -215,26 +205,21 @@ class IngestPipelineIT {
         assertThat(chunkBatches(tenant, 1)).extracting(ChunkBatch::documentId).containsExactly("inside");
         ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
         assertThat(dead.key()).isEqualTo(tenant + "/outside");
-        assertThat(header(dead, DeadLetterHeaders.ERROR_REASON)).contains("outside the folders");
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_REASON)).contains("outside the folders");
     }
 
     // --- helpers ---
-
-    private static String tenant() {
-        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    }
 
     private void send(DocumentEvent event) {
         sendRaw(event.key().asString(), codec.write(event));
     }
 
     private void sendRaw(String key, byte[] value) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(Topics.DOCUMENTS, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        new KafkaTestTopics(brokers).send(Topics.DOCUMENTS, key, value);
+    }
+
+    private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
+        return new KafkaTestTopics(brokers).read(topic, tenant, expected);
     }
 
     private List<ChunkBatch> chunkBatches(String tenant, int expected) {
@@ -243,32 +228,6 @@ class IngestPipelineIT {
 
     private List<IngestStatus> statuses(String tenant, int expected) {
         return read(Topics.INGEST_STATUS, tenant, expected).stream().map(r -> codec.readIngestStatus(r.value())).toList();
-    }
-
-    /** Records of one tenant on a topic; waits for the expected count (or, for 0, a few seconds of nothing). */
-    private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(expected == 0 ? 5 : 60).toNanos();
-            while ((expected == 0 || found.size() < expected) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    if (r.key() != null && r.key().startsWith(tenant + "/")) {
-                        found.add(r);
-                    }
-                }
-            }
-        }
-        assertThat(found).as(topic + " records of " + tenant).hasSize(expected);
-        return found;
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** The stand-in's vector for a text: deterministic, so the test can check each chunk got its own. */

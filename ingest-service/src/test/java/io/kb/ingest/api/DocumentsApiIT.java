@@ -1,0 +1,384 @@
+package io.kb.ingest.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.sun.net.httpserver.HttpServer;
+import io.kb.contracts.Topics;
+import io.kb.contracts.event.ChunkBatch;
+import io.kb.contracts.event.ContractEvent;
+import io.kb.contracts.event.DocumentEvent;
+import io.kb.contracts.event.EventCodec;
+import io.kb.contracts.event.IngestStatus;
+import io.kb.contracts.event.Operation;
+import io.kb.service.security.TestIssuer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The documents API over real HTTP with real tokens, on a real (embedded KRaft) broker: what it publishes is read
+ * back from {@code kb.documents.v1}, the states it answers are written to {@code kb.ingest.status.v1} by the test,
+ * and the pipeline, with an embedding stand-in, turns an upload into a chunk batch.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "spring.kafka.consumer.auto-offset-reset=earliest",
+        "kb.ingest.source.inline-max-bytes=64KB",
+        "spring.servlet.multipart.max-file-size=256KB",
+        "spring.servlet.multipart.max-request-size=256KB"})
+@EmbeddedKafka(partitions = 3, topics = {Topics.DOCUMENTS, Topics.CHUNKS, Topics.INGEST_STATUS, Topics.DOCUMENTS_DLQ})
+class DocumentsApiIT {
+
+    static final TestIssuer issuer = startIssuer();
+    static final HttpServer embedding = startEmbeddingStandIn();
+    static final JsonMapper json = JsonMapper.builder().build();
+
+    @Value("${spring.embedded.kafka.brokers}")
+    String brokers;
+
+    @LocalServerPort
+    int port;
+
+    private final EventCodec codec = new EventCodec();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", issuer::jwkSetUri);
+        registry.add("kb.ingest.embedding.url", () -> "http://127.0.0.1:" + embedding.getAddress().getPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        issuer.close();
+        embedding.stop(0);
+    }
+
+    @Test
+    void jsonUploadPublishesAnEventWithTheCallersTenantAndAcl() throws Exception {
+        String tenant = tenant();
+        HttpResponse<String> response = postJson(token("alice", tenant), Map.of(
+                "documentId", "hr/leave.md", "title", "Annual leave", "acl", List.of("group:hr", "public"),
+                "version", 3, "mediaType", "text/markdown", "metadata", Map.of("department", "hr"),
+                "text", "# Annual leave\n\nEvery employee gets 25 days of paid leave."));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/v1/documents/hr/leave.md");
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.path("documentId").asString()).isEqualTo("hr/leave.md");
+        assertThat(body.path("version").asLong()).isEqualTo(3);
+        assertThat(body.path("status").asString()).isEqualTo("ACCEPTED");
+
+        ConsumerRecord<String, byte[]> record = read(Topics.DOCUMENTS, tenant, 1).getFirst();
+        assertThat(record.key()).isEqualTo(tenant + "/hr/leave.md");
+        DocumentEvent event = codec.readDocumentEvent(record.value());
+        assertThat(event.operation()).isEqualTo(Operation.UPSERT);
+        assertThat(event.tenant()).isEqualTo(tenant);
+        assertThat(event.acl()).containsExactly("group:hr", "public");
+        assertThat(event.version()).isEqualTo(3);
+        assertThat(event.metadata()).containsEntry("department", "hr");
+        assertThat(event.content().text()).contains("25 days");
+    }
+
+    @Test
+    void multipartUploadPublishesTheFileInBase64UnderItsFileName() throws Exception {
+        String tenant = tenant();
+        byte[] file = "Travel expenses are refunded within 30 days.".getBytes(StandardCharsets.UTF_8);
+        long before = System.currentTimeMillis();
+        HttpResponse<String> response = postMultipart(token("bob", tenant),
+                Map.of("acl", "group:finance, user:bob", "title", "Travel", "metadata.department", "finance"),
+                "travel.txt", "text/plain", file);
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        DocumentEvent event = codec.readDocumentEvent(read(Topics.DOCUMENTS, tenant, 1).getFirst().value());
+        assertThat(event.tenant()).isEqualTo(tenant);
+        assertThat(event.documentId()).isEqualTo("travel.txt");
+        assertThat(event.acl()).containsExactly("group:finance", "user:bob");
+        assertThat(event.title()).isEqualTo("Travel");
+        assertThat(event.mediaType()).isEqualTo("text/plain");
+        assertThat(event.metadata()).containsEntry("department", "finance");
+        assertThat(event.version()).isGreaterThanOrEqualTo(before);
+        assertThat(event.content().base64()).isEqualTo(Base64.getEncoder().encodeToString(file));
+    }
+
+    @Test
+    void anUploadedDocumentEndsAsAChunkBatch() throws Exception {
+        String tenant = tenant();
+        HttpResponse<String> response = postJson(token("carol", tenant), Map.of("documentId", "policy.txt",
+                "acl", List.of("public"), "version", 1, "text", "Remote work is allowed two days a week."));
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        ChunkBatch batch = codec.readChunkBatch(read(Topics.CHUNKS, tenant, 1).getFirst().value());
+        assertThat(batch.documentId()).isEqualTo("policy.txt");
+        assertThat(batch.acl()).containsExactly("public");
+        assertThat(batch.chunks()).isNotEmpty();
+    }
+
+    @Test
+    void refusesATenantInTheBody() throws Exception {
+        String tenant = tenant();
+        HttpResponse<String> response = postJson(token("mallory", tenant), Map.of("tenant", "someone-else",
+                "documentId", "x.txt", "acl", List.of("public"), "text", "x"));
+
+        assertProblem(response, 400, "tenant");
+        read(Topics.DOCUMENTS, tenant, 0);
+    }
+
+    @Test
+    void refusesARequestWithoutToken() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/documents"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"documentId\":\"x\",\"acl\":[\"public\"],\"text\":\"x\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void namesTheAclWhenItIsMissingOrMalformed() throws Exception {
+        String token = token("dave", tenant());
+        assertProblem(postJson(token, Map.of("documentId", "x.txt", "text", "x")), 400, "acl");
+        assertProblem(postMultipart(token, Map.of("acl", "public,bogus"), "x.txt", "text/plain",
+                "x".getBytes(StandardCharsets.UTF_8)), 400, "acl[1]");
+        assertProblem(postMultipart(token, Map.of(), "x.txt", "text/plain",
+                "x".getBytes(StandardCharsets.UTF_8)), 400, "acl");
+    }
+
+    @Test
+    void refusesFileReferencesOverHttp() throws Exception {
+        assertProblem(postJson(token("eve", tenant()), Map.of("documentId", "passwd", "acl", List.of("public"),
+                "reference", "file:/etc/passwd")), 400, "reference");
+    }
+
+    @Test
+    void answers413ForContentOverTheInlineLimitAndUploadsOverTheMultipartLimit() throws Exception {
+        String tenant = tenant();
+        String token = token("frank", tenant);
+        String big = "x".repeat(100 * 1024);
+
+        HttpResponse<String> json = postJson(token, Map.of("documentId", "big.txt", "acl", List.of("public"), "text", big));
+        assertThat(json.statusCode()).isEqualTo(413);
+        assertThat(json.body()).contains("urn:kb:problem:payload-too-large");
+        assertThat(postMultipart(token, Map.of("acl", "public"), "big.txt", "text/plain",
+                big.getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(413);
+        HttpResponse<String> multipart = postMultipart(token, Map.of("acl", "public"), "huge.txt", "text/plain",
+                new byte[300 * 1024]);
+        assertThat(multipart.statusCode()).isEqualTo(413);
+        assertThat(multipart.body()).contains("urn:kb:problem:payload-too-large");
+        read(Topics.DOCUMENTS, tenant, 0);
+    }
+
+    @Test
+    void deletePublishesADeleteEventForAnIdWithSlashes() throws Exception {
+        String tenant = tenant();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/documents/wiki/pages/a%20b.md?version=42"))
+                .header("Authorization", "Bearer " + token("grace", tenant)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(json.readTree(response.body()).path("documentId").asString()).isEqualTo("wiki/pages/a b.md");
+        assertThat(response.headers().firstValue("Location")).hasValue("/api/v1/documents/wiki/pages/a%20b.md");
+        ConsumerRecord<String, byte[]> record = read(Topics.DOCUMENTS, tenant, 1).getFirst();
+        DocumentEvent event = codec.readDocumentEvent(record.value());
+        assertThat(event.operation()).isEqualTo(Operation.DELETE);
+        assertThat(event.documentId()).isEqualTo("wiki/pages/a b.md");
+        assertThat(event.version()).isEqualTo(42);
+    }
+
+    @Test
+    void answersTheLatestStateOfTheCallersDocumentAndNothingOfOtherTenants() throws Exception {
+        String tenant = tenant();
+        Instant at = Instant.parse("2025-05-01T12:00:00Z");
+        publish(IngestStatus.received(tenant, "hr/leave.md", 2, at));
+        publish(IngestStatus.indexed(tenant, "hr/leave.md", 2, 4, at.plusSeconds(3)));
+        // A late status of an older version does not hide the newer one.
+        publish(IngestStatus.received(tenant, "hr/leave.md", 1, at.plusSeconds(4)));
+
+        String path = "/api/v1/documents/hr/leave.md";
+        JsonNode state = awaitState(token("alice", tenant), path, "INDEXED");
+        assertThat(state.path("documentId").asString()).isEqualTo("hr/leave.md");
+        assertThat(state.path("version").asLong()).isEqualTo(2);
+        assertThat(state.path("chunkCount").asInt()).isEqualTo(4);
+        assertThat(state.path("stage").asString()).isEqualTo("index");
+        assertThat(state.path("updatedAt").asString()).isEqualTo("2025-05-01T12:00:03Z");
+
+        assertProblem(get(token("oscar", tenant()), path), 404, null);
+        assertProblem(get(token("alice", tenant), "/api/v1/documents/unknown.md"), 404, null);
+    }
+
+    @Test
+    void isReadyOnceTheStatesAreRead() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (response.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            response = http.send(HttpRequest.newBuilder(uri("/actuator/health/readiness")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("documentStates");
+    }
+
+    // --- helpers ---
+
+    private JsonNode awaitState(String token, String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        HttpResponse<String> response = get(token, path);
+        while (System.nanoTime() < deadline && (response.statusCode() != 200
+                || !expected.equals(json.readTree(response.body()).path("state").asString()))) {
+            Thread.sleep(100);
+            response = get(token, path);
+        }
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode state = json.readTree(response.body());
+        assertThat(state.path("state").asString()).isEqualTo(expected);
+        return state;
+    }
+
+    private static void assertProblem(HttpResponse<String> response, int status, String field) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        if (field != null) {
+            JsonNode errors = json.readTree(response.body()).path("errors");
+            assertThat(errors.path(0).path("field").asString()).as(response.body()).isEqualTo(field);
+        }
+    }
+
+    private HttpResponse<String> get(String token, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postJson(String token, Map<String, Object> body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/api/v1/documents"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postMultipart(String token, Map<String, String> fields, String fileName,
+            String contentType, byte[] file) throws Exception {
+        String boundary = "kb-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> field : new LinkedHashMap<>(fields).entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(uri("/api/v1/documents"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static String token(String user, String tenant) {
+        return issuer.sign(TestIssuer.claims(user, tenant, List.of("hr")).build());
+    }
+
+    private static String tenant() {
+        return "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    }
+
+    private void publish(ContractEvent event) {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            p.send(new ProducerRecord<>(event.topic(), event.key().asString(), codec.write(event))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Records of one tenant on a topic; waits for the expected count (or, for 0, a few seconds of nothing). */
+    private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(expected == 0 ? 3 : 60).toNanos();
+            while ((expected == 0 || found.size() < expected) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    if (r.key() != null && r.key().startsWith(tenant + "/")) {
+                        found.add(r);
+                    }
+                }
+            }
+        }
+        assertThat(found).as(topic + " records of " + tenant).hasSize(expected);
+        return found;
+    }
+
+    private static TestIssuer startIssuer() {
+        try {
+            return TestIssuer.start();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Answers every batch with constant unit vectors: the chunk batch's shape is what this test checks. */
+    private static HttpServer startEmbeddingStandIn() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/internal/v1/embeddings:batch", exchange -> {
+                JsonNode request = json.readTree(exchange.getRequestBody());
+                List<float[]> vectors = new ArrayList<>();
+                request.path("texts").forEach(t -> vectors.add(new float[] {1f, 0f, 0f, 0f}));
+                byte[] body = json.writeValueAsBytes(Map.of("model", "stand-in", "dimension", 4, "vectors", vectors));
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
