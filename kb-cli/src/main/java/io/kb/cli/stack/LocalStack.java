@@ -218,6 +218,49 @@ public final class LocalStack {
         });
     }
 
+    /**
+     * Kills one service of the running stack hard (SIGKILL: no shutdown hooks, no commit, no flush), starts it
+     * again with the command, port and log it was started with (the log of the killed process is kept as
+     * {@code <log>.1}), records the new process in the state file, and returns once it reports ready. It exists
+     * for failure tests: what a crash and a restart by an orchestrator do to a service in flight.
+     *
+     * @param name    the service, such as {@code ingest-service}; the broker cannot be restarted this way
+     * @param timeout how long the new process may take to become ready
+     * @return the new process
+     * @throws IllegalArgumentException if no service of that name runs in this stack
+     * @throws StackException           if the old process does not die, or the new one exits or is not ready in time
+     */
+    public ManagedProcess crashAndRestart(String name, Duration timeout) {
+        ServiceSpec spec = ServiceSpec.all(ports, home).stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service named " + name + " (kafka is not one)"));
+        try (FileChannel ignored = lock()) {
+            StackState state = running().orElseThrow(() -> new StackException("no stack is running in " + home));
+            ManagedProcess old = state.process(name).filter(ManagedProcess::isAlive)
+                    .orElseThrow(() -> new IllegalArgumentException(name + " is not running in " + home));
+            old.handle().ifPresent(ProcessHandle::destroyForcibly);
+            awaitExit(old);
+            ManagedProcess restarted = ManagedProcess.start(name, spec.port(),
+                    spec.command(java, home.resolve("run").resolve(name + ".jar")), root, old.log());
+            new StackState(state.startedAt(), state.ports(), state.processes().stream()
+                    .map(p -> p.name().equals(name) ? restarted : p).toList()).write(home);
+            awaitServices(new LinkedHashMap<>(Map.of(name, restarted)), StackListener.SILENT, System.nanoTime(),
+                    System.nanoTime() + timeout.toNanos());
+            return restarted;
+        } catch (IOException e) {
+            throw new StackException("cannot lock " + home.resolve("stack.lock") + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void awaitExit(ManagedProcess process) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (process.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new StackException(process.name() + " (pid " + process.pid() + ") survived SIGKILL for 10 s");
+            }
+            sleep(50);
+        }
+    }
+
     /** Each process with its health, as far as it can be asked. */
     public List<ComponentStatus> status() {
         StackState state = StackState.read(home).orElse(null);
