@@ -27,17 +27,9 @@ import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.event.EventCodec;
 import io.kb.contracts.event.IngestStatus;
 import io.kb.contracts.event.Operation;
+import io.kb.service.kafka.KafkaTestTopics;
 import io.kb.service.security.TestIssuer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;
@@ -324,33 +316,11 @@ class DocumentsApiIT {
     }
 
     private void publish(ContractEvent event) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
-            p.send(new ProducerRecord<>(event.topic(), event.key().asString(), codec.write(event))).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        new KafkaTestTopics(brokers).send(event.topic(), event.key().asString(), codec.write(event));
     }
 
-    /** Records of one tenant on a topic; waits for the expected count (or, for 0, a few seconds of nothing). */
     private List<ConsumerRecord<String, byte[]>> read(String topic, String tenant, int expected) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(expected == 0 ? 3 : 60).toNanos();
-            while ((expected == 0 || found.size() < expected) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    if (r.key() != null && r.key().startsWith(tenant + "/")) {
-                        found.add(r);
-                    }
-                }
-            }
-        }
-        assertThat(found).as(topic + " records of " + tenant).hasSize(expected);
-        return found;
+        return new KafkaTestTopics(brokers).read(topic, tenant, expected);
     }
 
     private static TestIssuer startIssuer() {
