@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The contract, plus batching and long-text behaviour, on the real English ONNX model. */
-class OnnxBgeSmallEnIT extends EmbeddingModelContract {
+class OnnxBgeSmallEnIT extends BgeSmallEnContract {
 
     private static OnnxEmbeddingModel model;
 
@@ -30,19 +30,6 @@ class OnnxBgeSmallEnIT extends EmbeddingModelContract {
     @Override
     protected EmbeddingModel model() {
         return model;
-    }
-
-    @Override
-    protected int expectedDimension() {
-        return 384;
-    }
-
-    @Override
-    protected List<String> sentenceParaphraseUnrelated() {
-        return List.of(
-                "How do I reset my password for the company VPN?",
-                "What are the steps to change my VPN login password?",
-                "The cafeteria serves lasagna every Thursday.");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.springframework.util.unit.DataSize;
  * the same bundled ONNX model: the vectors must equal the ONNX adapter's, the requests must be what Triton
  * expects, and server failures must become the right exceptions.
  */
-class TritonBgeSmallEnIT extends EmbeddingModelContract {
+class TritonBgeSmallEnIT extends BgeSmallEnContract {
 
     private static final Duration DEADLINE = Duration.ofSeconds(5);
     private static final TritonOptions.Model HOSTED =
@@ -60,19 +60,6 @@ class TritonBgeSmallEnIT extends EmbeddingModelContract {
     @Override
     protected EmbeddingModel model() {
         return model;
-    }
-
-    @Override
-    protected int expectedDimension() {
-        return 384;
-    }
-
-    @Override
-    protected List<String> sentenceParaphraseUnrelated() {
-        return List.of(
-                "How do I reset my password for the company VPN?",
-                "What are the steps to change my VPN login password?",
-                "The cafeteria serves lasagna every Thursday.");
     }
 
     @Test

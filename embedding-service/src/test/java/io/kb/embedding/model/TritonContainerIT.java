@@ -36,7 +36,7 @@ import org.testcontainers.utility.MountableFile;
  * {@code max_batch_size: 8}, no dynamic batching so that the vectors do not depend on concurrent traffic).
  */
 @Testcontainers(disabledWithoutDocker = true)
-class TritonContainerIT extends EmbeddingModelContract {
+class TritonContainerIT extends BgeSmallEnContract {
 
     private static final String CONFIG = """
             name: "bge_small_en"
@@ -88,19 +88,6 @@ class TritonContainerIT extends EmbeddingModelContract {
     @Override
     protected EmbeddingModel model() {
         return model;
-    }
-
-    @Override
-    protected int expectedDimension() {
-        return 384;
-    }
-
-    @Override
-    protected List<String> sentenceParaphraseUnrelated() {
-        return List.of(
-                "How do I reset my password for the company VPN?",
-                "What are the steps to change my VPN login password?",
-                "The cafeteria serves lasagna every Thursday.");
     }
 
     @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The contract on the Triton adapter for a model that tokenizes server-side (an ensemble or Python
  * backend taking a BYTES tensor of texts), against {@link OnnxBackedTriton} serving the bundled ONNX model.
  */
-class TritonTextInputBgeSmallEnIT extends EmbeddingModelContract {
+class TritonTextInputBgeSmallEnIT extends BgeSmallEnContract {
 
     private static final Duration DEADLINE = Duration.ofSeconds(5);
     private static final TritonOptions.Model HOSTED = OnnxBackedTriton.textInput("bge_small_en_ensemble", 4);
@@ -53,19 +53,6 @@ class TritonTextInputBgeSmallEnIT extends EmbeddingModelContract {
     @Override
     protected EmbeddingModel model() {
         return model;
-    }
-
-    @Override
-    protected int expectedDimension() {
-        return 384;
-    }
-
-    @Override
-    protected List<String> sentenceParaphraseUnrelated() {
-        return List.of(
-                "How do I reset my password for the company VPN?",
-                "What are the steps to change my VPN login password?",
-                "The cafeteria serves lasagna every Thursday.");
     }
 
     @Test

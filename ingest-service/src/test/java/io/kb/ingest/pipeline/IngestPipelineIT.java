@@ -3,19 +3,17 @@ package io.kb.ingest.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.net.httpserver.HttpServer;
 import io.kb.contracts.DeadLetterHeaders;
 import io.kb.contracts.Topics;
+import io.kb.service.embedding.EmbeddingStandIn;
 import io.kb.service.kafka.KafkaTestTopics;
 import io.kb.contracts.event.ChunkBatch;
 import io.kb.contracts.event.ChunkIds;
@@ -33,8 +31,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * ingest-service consuming a real (embedded KRaft) Kafka broker, with real Tika and tokenizers. embedding-service is
@@ -51,10 +47,10 @@ class IngestPipelineIT {
 
     static final int DIMENSION = 8;
     static final Path ALLOWED = createTempDir();
-    static final HttpServer embedding = startEmbeddingStandIn();
     /** Tenants for which the stand-in answers 503 this many more times. */
     static final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
-    static final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    static final EmbeddingStandIn embedding = EmbeddingStandIn.start("stand-in", DIMENSION, IngestPipelineIT::vectorOf,
+            kb -> failuresLeft.containsKey(kb) && failuresLeft.get(kb).getAndDecrement() > 0);
 
     @Value("${spring.embedded.kafka.brokers}")
     String brokers;
@@ -63,13 +59,13 @@ class IngestPipelineIT {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("kb.ingest.embedding.url", () -> "http://127.0.0.1:" + embedding.getAddress().getPort());
+        registry.add("kb.ingest.embedding.url", embedding::url);
         registry.add("kb.ingest.source.file-roots", ALLOWED::toString);
     }
 
     @AfterAll
     static void stop() {
-        embedding.stop(0);
+        embedding.close();
     }
 
     @Test
@@ -151,7 +147,7 @@ class IngestPipelineIT {
                 Content.ofText("Retried text.")));
 
         assertThat(chunkBatches(tenant, 1)).hasSize(1);
-        assertThat(calls.get(tenant).get()).isEqualTo(3);
+        assertThat(embedding.calls(tenant)).isEqualTo(3);
         assertThat(read(Topics.DOCUMENTS_DLQ, tenant, 0)).isEmpty();
     }
 
@@ -165,7 +161,7 @@ class IngestPipelineIT {
         ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
         assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("embed");
         assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("3");
-        assertThat(calls.get(tenant).get()).isEqualTo(3);
+        assertThat(embedding.calls(tenant)).isEqualTo(3);
         assertThat(statuses(tenant, 2)).extracting(IngestStatus::state).contains(IngestState.FAILED);
     }
 
@@ -245,39 +241,6 @@ class IngestPipelineIT {
             v[i] = (float) (v[i] / Math.sqrt(norm));
         }
         return v;
-    }
-
-    private static HttpServer startEmbeddingStandIn() {
-        JsonMapper json = JsonMapper.builder().build();
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/internal/v1/embeddings:batch", exchange -> {
-                JsonNode request = json.readTree(exchange.getRequestBody());
-                String kb = request.path("knowledgeBase").asString();
-                calls.computeIfAbsent(kb, k -> new AtomicInteger()).incrementAndGet();
-                AtomicInteger left = failuresLeft.get(kb);
-                byte[] body;
-                int status;
-                if (left != null && left.getAndDecrement() > 0) {
-                    status = 503;
-                    body = "{\"title\":\"busy\"}".getBytes(StandardCharsets.UTF_8);
-                } else {
-                    List<float[]> vectors = new ArrayList<>();
-                    request.path("texts").forEach(t -> vectors.add(vectorOf(t.asString())));
-                    body = json.writeValueAsBytes(Map.of("model", "stand-in", "dimension", DIMENSION,
-                            "vectors", vectors));
-                    status = 200;
-                }
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(status, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Path createTempDir() {

@@ -3,12 +3,10 @@ package io.kb.retrieval.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.sun.net.httpserver.HttpServer;
 import io.kb.contracts.Topics;
 import io.kb.contracts.event.Chunk;
 import io.kb.contracts.event.ChunkBatch;
@@ -25,6 +22,7 @@ import io.kb.contracts.event.Content;
 import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.event.EmbeddingInfo;
 import io.kb.retrieval.index.ChunkIndex;
+import io.kb.service.embedding.EmbeddingStandIn;
 import io.kb.service.security.TestIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,20 +50,21 @@ class SearchApiIT {
     static final String MODEL = "test-model";
     static final TestIssuer issuer = startIssuer();
     static final AtomicBoolean embeddingUp = new AtomicBoolean(true);
-    static final HttpServer embedding = startEmbeddingStandIn();
+    static final EmbeddingStandIn embedding =
+            EmbeddingStandIn.start(MODEL, 4, SearchApiIT::topicVector, kb -> !embeddingUp.get());
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", issuer::jwkSetUri);
         registry.add("kb.security.issuer", () -> TestIssuer.ISSUER);
         registry.add("kb.retrieval.index.lucene.path", () -> tempDir().toString());
-        registry.add("kb.retrieval.search.embedding-url", () -> "http://127.0.0.1:" + embedding.getAddress().getPort());
+        registry.add("kb.retrieval.search.embedding-url", embedding::url);
         registry.add("kb.retrieval.search.embedding-timeout", () -> "2s");
     }
 
     @AfterAll
     static void stop() {
-        embedding.stop(0);
+        embedding.close();
         issuer.close();
     }
 
@@ -229,35 +228,6 @@ class SearchApiIT {
         float[] v = new float[4];
         v[axis] = 1;
         return v;
-    }
-
-    private static HttpServer startEmbeddingStandIn() {
-        JsonMapper json = JsonMapper.builder().build();
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/internal/v1/embeddings:batch", exchange -> {
-                JsonNode request = json.readTree(exchange.getRequestBody());
-                byte[] body;
-                int status;
-                if (embeddingUp.get()) {
-                    List<float[]> vectors = new ArrayList<>();
-                    request.path("texts").forEach(t -> vectors.add(topicVector(t.asString())));
-                    body = json.writeValueAsBytes(Map.of("model", MODEL, "dimension", 4, "vectors", vectors));
-                    status = 200;
-                } else {
-                    body = "{}".getBytes(StandardCharsets.UTF_8);
-                    status = 503;
-                }
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(status, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static TestIssuer startIssuer() {

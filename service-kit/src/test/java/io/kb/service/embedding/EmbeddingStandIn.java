@@ -1,0 +1,88 @@
+package io.kb.service.embedding;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * embedding-service's internal batch endpoint, in-process, for the tests of the services that call it: vectors from a
+ * function the test chooses (so rankings and payloads are predictable), and a 503 whenever the test says the
+ * knowledge base's model is unavailable. The real model is covered by embedding-service's own tests and the
+ * end-to-end tests.
+ */
+public final class EmbeddingStandIn implements AutoCloseable {
+
+    private final HttpServer server;
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+    private EmbeddingStandIn(HttpServer server) {
+        this.server = server;
+    }
+
+    /**
+     * @param model       the model name to answer with
+     * @param dimension   the dimension to answer with
+     * @param vectorOf    the vector of a text
+     * @param unavailable tested once per request with the knowledge base: true answers 503
+     */
+    public static EmbeddingStandIn start(String model, int dimension, Function<String, float[]> vectorOf,
+            Predicate<String> unavailable) {
+        JsonMapper json = JsonMapper.builder().build();
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            EmbeddingStandIn standIn = new EmbeddingStandIn(http);
+            http.createContext("/internal/v1/embeddings:batch", exchange -> {
+                JsonNode request = json.readTree(exchange.getRequestBody());
+                String kb = request.path("knowledgeBase").asString();
+                standIn.calls.computeIfAbsent(kb, k -> new AtomicInteger()).incrementAndGet();
+                byte[] body;
+                int status;
+                if (unavailable.test(kb)) {
+                    status = 503;
+                    body = "{\"title\":\"unavailable\"}".getBytes(StandardCharsets.UTF_8);
+                } else {
+                    List<float[]> vectors = new ArrayList<>();
+                    request.path("texts").forEach(t -> vectors.add(vectorOf.apply(t.asString())));
+                    body = json.writeValueAsBytes(Map.of("model", model, "dimension", dimension, "vectors", vectors));
+                    status = 200;
+                }
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(status, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            http.start();
+            return standIn;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Base URL, as the services' embedding URL settings take it. */
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Requests received for a knowledge base, answered or not. */
+    public int calls(String knowledgeBase) {
+        AtomicInteger n = calls.get(knowledgeBase);
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
