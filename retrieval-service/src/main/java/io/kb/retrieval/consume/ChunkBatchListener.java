@@ -10,6 +10,7 @@ import io.kb.contracts.event.IngestStages;
 import io.kb.contracts.event.IngestStatus;
 import io.kb.retrieval.index.ApplyResult;
 import io.kb.retrieval.index.ChunkIndex;
+import io.kb.retrieval.index.IndexVersions;
 import io.kb.retrieval.index.EmbeddingMismatchException;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.ProcessingFailure;
@@ -32,11 +33,14 @@ public final class ChunkBatchListener {
     private final EventCodec codec;
     private final ChunkIndex index;
     private final ContractEventPublisher publisher;
+    private final IndexVersions versions;
 
-    public ChunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher) {
+    public ChunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher,
+            IndexVersions versions) {
         this.codec = codec;
         this.index = index;
         this.publisher = publisher;
+        this.versions = versions;
     }
 
     @KafkaListener(id = "retrieval-indexer", topics = Topics.CHUNKS, groupId = "retrieval-indexer",
@@ -50,6 +54,9 @@ public final class ChunkBatchListener {
             throw ProcessingFailure.permanent(IngestStages.INDEX, e.getMessage());
         }
         Instant now = Instant.now();
+        if (result.outcome() != ApplyResult.Outcome.STALE) {
+            versions.changed(batch.tenant());
+        }
         switch (result.outcome()) {
             case INDEXED -> publish(IngestStatus.indexed(batch.tenant(), batch.documentId(), batch.version(),
                     result.chunkCount(), now));

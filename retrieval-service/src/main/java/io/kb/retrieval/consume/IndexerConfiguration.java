@@ -4,6 +4,7 @@ package io.kb.retrieval.consume;
 import io.kb.contracts.Topics;
 import io.kb.contracts.event.EventCodec;
 import io.kb.retrieval.index.ChunkIndex;
+import io.kb.retrieval.index.IndexVersions;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.DeadLetterPolicy;
 import org.springframework.context.annotation.Bean;
@@ -14,8 +15,14 @@ import org.springframework.context.annotation.Configuration;
 class IndexerConfiguration {
 
     @Bean
-    ChunkBatchListener chunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher) {
-        return new ChunkBatchListener(codec, index, publisher);
+    IndexVersions indexVersions() {
+        return new IndexVersions();
+    }
+
+    @Bean
+    ChunkBatchListener chunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher,
+            IndexVersions versions) {
+        return new ChunkBatchListener(codec, index, publisher, versions);
     }
 
     /** A batch that cannot be applied goes to kb.chunks.dlq.v1, and the document is announced as FAILED. */

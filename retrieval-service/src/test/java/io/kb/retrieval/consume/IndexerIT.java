@@ -24,6 +24,7 @@ import io.kb.contracts.event.IngestStatus;
 import io.kb.retrieval.access.Caller;
 import io.kb.retrieval.index.ChunkHit;
 import io.kb.retrieval.index.ChunkIndex;
+import io.kb.retrieval.index.IndexVersions;
 import io.kb.retrieval.index.SearchRequest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -55,14 +56,19 @@ class IndexerIT {
     @Autowired
     ChunkIndex index;
 
+    @Autowired
+    IndexVersions versions;
+
     private final EventCodec codec = new EventCodec();
 
     @Test
     void appliesABatchThenAnnouncesTheDocumentAsIndexed() {
         String tenant = KafkaTestTopics.uniqueTenant();
+        String versionBefore = versions.current(tenant);
         send(batch(tenant, "doc", 2, "Travel by economy class under six hours.", "Hotels are capped per city."));
 
         IngestStatus status = statuses(tenant, 1).getFirst();
+        assertThat(versions.current(tenant)).as("the tenant's index version after a change").isNotEqualTo(versionBefore);
         assertThat(status.state()).isEqualTo(IngestState.INDEXED);
         assertThat(status.version()).isEqualTo(2);
         assertThat(status.chunkCount()).isEqualTo(2);
