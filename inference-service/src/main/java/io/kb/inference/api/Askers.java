@@ -1,0 +1,16 @@
+package io.kb.inference.api;
+
+import io.kb.inference.pipeline.Asker;
+import io.kb.service.security.AuthenticatedCaller;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/** The asker of a request: identity from the validated token, and the token to relay to retrieval-service. */
+final class Askers {
+
+    private Askers() {
+    }
+
+    static Asker of(AuthenticatedCaller caller, Jwt jwt) {
+        return new Asker(caller.userId(), caller.tenant(), caller.principals(), jwt.getTokenValue());
+    }
+}
