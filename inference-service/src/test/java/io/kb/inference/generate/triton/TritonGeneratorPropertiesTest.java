@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.util.unit.DataSize;
 
 /** Defaults for what a tier leaves out, and start-up failures that name the bad setting. */
@@ -31,6 +34,26 @@ class TritonGeneratorPropertiesTest {
         assertThat(p.textOutput()).isEqualTo("text_output");
         assertThat(p.batchDimension()).isFalse();
         assertThat(p.requestTokenCounts()).isFalse();
+    }
+
+    @Test
+    void shouldBindFromConfigurationWithRelaxedNames() {
+        Binder binder = new Binder(new MapConfigurationPropertySource(Map.of(
+                "tier.triton.target", "triton:8001",
+                "tier.triton.model", "llama",
+                "tier.triton.profile", "trtllm-ensemble",
+                "tier.triton.timeout", "45s",
+                "tier.triton.prompt-format", "llama3",
+                "tier.triton.max-inbound-message-size", "8MB",
+                "tier.triton.batch-dimension", "false")));
+
+        TritonGeneratorProperties p = binder.bind("tier.triton", TritonGeneratorProperties.class).get();
+
+        assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(p.format()).isEqualTo(PromptFormat.LLAMA3);
+        assertThat(p.maxInboundMessageSize()).isEqualTo(DataSize.ofMegabytes(8));
+        assertThat(p.batchDimension()).isFalse();
+        assertThat(p.temperature()).isEqualTo(0.2);
     }
 
     @Test

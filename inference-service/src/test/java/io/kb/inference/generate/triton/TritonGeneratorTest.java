@@ -274,7 +274,7 @@ class TritonGeneratorTest {
                 stillInterrupted.set(Thread.currentThread().isInterrupted());
             }
         });
-        while (received.isEmpty()) {
+        for (int waited = 0; received.isEmpty() && waited < 400; waited++) {
             Thread.sleep(5);
         }
 
