@@ -33,7 +33,8 @@ public record ServiceSpec(String name, int port, String heap, List<String> args)
                         "--kb.retrieval.search.embedding-url=" + embedding)),
                 new ServiceSpec("ingest-service", ports.ingest(), "768m", concat(tokens, kafka,
                         "--kb.ingest.embedding.url=" + embedding)),
-                new ServiceSpec("inference-service", ports.inference(), "512m", tokens),
+                new ServiceSpec("inference-service", ports.inference(), "512m", concat(tokens,
+                        "--kb.inference.retrieval-url=http://127.0.0.1:" + ports.retrieval())),
                 new ServiceSpec("gateway", ports.gateway(), "384m", List.of(
                         "--kb.gateway.upstreams.ingest=http://127.0.0.1:" + ports.ingest(),
                         "--kb.gateway.upstreams.retrieval=http://127.0.0.1:" + ports.retrieval(),
