@@ -28,15 +28,28 @@ public final class Evidence {
     public Evidence(String question, Collection<String> candidates) {
         this.questionTerms = new LinkedHashSet<>(Terms.of(question));
         List<Set<String>> docs = candidates.stream().map(t -> (Set<String>) new HashSet<>(Terms.of(t))).toList();
+        Set<Integer> ideographs = new HashSet<>();
+        candidates.forEach(t -> t.codePoints().filter(Evidence::isHan).forEach(ideographs::add));
         int n = docs.size();
         double sum = 0;
         for (String term : questionTerms) {
             long df = docs.stream().filter(d -> d.contains(term)).count();
             double w = Math.log(1 + (n + 1) / (df + 0.5));
+            if (df == 0 && term.codePoints().allMatch(Evidence::isHan)
+                    && term.codePoints().allMatch(ideographs::contains)) {
+                // Chinese has no spaces, so a question's bigrams include pairs across word boundaries ("的年" in
+                // "未休的年假"); one that no candidate has, made of characters the candidates do have, is such a
+                // pair rather than a missing word, and says nothing either way.
+                w = 0;
+            }
             weights.put(term, w);
             sum += w;
         }
         this.total = sum;
+    }
+
+    private static boolean isHan(int codePoint) {
+        return Character.UnicodeScript.of(codePoint) == Character.UnicodeScript.HAN;
     }
 
     /** The question's content words, once each, in order. */

@@ -26,7 +26,7 @@ public record InferenceProperties(URI retrievalUrl, Duration retrievalTimeout, I
         retrievalUrl = retrievalUrl == null ? URI.create("http://127.0.0.1:8082") : retrievalUrl;
         retrievalTimeout = retrievalTimeout == null ? Duration.ofSeconds(10) : retrievalTimeout;
         topK = topK == null ? 8 : topK;
-        minEvidence = minEvidence == null ? 0.35 : minEvidence;
+        minEvidence = minEvidence == null ? 0.3 : minEvidence;
         maxSentences = maxSentences == null ? 4 : maxSentences;
         tiers = tiers == null || tiers.isEmpty() ? List.of(TierProperties.extractive("extractive")) : List.copyOf(tiers);
         if (topK < 1 || topK > 50) {

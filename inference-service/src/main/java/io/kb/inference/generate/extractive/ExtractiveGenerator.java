@@ -44,7 +44,7 @@ public record ExtractiveGenerator(Settings settings) implements Generator {
     public record Settings(int maxSentences, double minSupport, double keepRatio, double diversity) {
 
         /** The defaults tuned on the sample knowledge base's questions. */
-        public static final Settings DEFAULTS = new Settings(3, 0.45, 0.7, 0.3);
+        public static final Settings DEFAULTS = new Settings(3, 0.35, 0.7, 0.3);
     }
 
     @Override
@@ -97,19 +97,25 @@ public record ExtractiveGenerator(Settings settings) implements Generator {
         boolean[] taken = new boolean[candidates.size()];
         taken[best] = true;
         int tokens = TokenEstimator.estimate(candidates.get(best).text());
+        Set<String> covered = new HashSet<>(candidates.get(best).terms());
         while (chosen.size() < settings.maxSentences()) {
             double bestScore = Double.NEGATIVE_INFINITY;
             int next = -1;
             for (int i = 0; i < candidates.size(); i++) {
-                if (taken[i] || relevance[i] < settings.keepRatio() * relevance[best]
-                        || support[i] < settings.minSupport() * 0.5) {
+                // What the sentence adds: question words the chosen sentences do not have yet ("... and the
+                // warranty?" after a sentence on the rating).
+                Set<String> added = new HashSet<>(candidates.get(i).terms());
+                added.removeAll(covered);
+                double gain = evidence.coverage(added);
+                if (taken[i] || support[i] < settings.minSupport() * 0.5
+                        || relevance[i] < settings.keepRatio() * relevance[best] && gain < 0.2) {
                     continue;
                 }
                 double redundancy = 0;
                 for (Sentence c : chosen) {
                     redundancy = Math.max(redundancy, overlap(candidates.get(i).terms(), c.terms()));
                 }
-                double score = (1 - settings.diversity()) * relevance[i] - settings.diversity() * redundancy;
+                double score = (1 - settings.diversity()) * (relevance[i] + gain) - settings.diversity() * redundancy;
                 if (score > bestScore) {
                     bestScore = score;
                     next = i;
@@ -119,6 +125,7 @@ public record ExtractiveGenerator(Settings settings) implements Generator {
                 break;
             }
             taken[next] = true;
+            covered.addAll(candidates.get(next).terms());
             tokens += TokenEstimator.estimate(candidates.get(next).text());
             chosen.add(candidates.get(next));
         }

@@ -16,11 +16,14 @@ import java.util.regex.Pattern;
  */
 final class SentenceSplitter {
 
-    private static final Pattern LATIN_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\d\"“(])");
+    private static final Pattern LATIN_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\d\"“(])|(?<=[？！])");
     private static final Pattern CJK_END = Pattern.compile("(?<=[。！？；])");
     private static final Pattern LIST_MARKER = Pattern.compile("^(?:[-*+•]|\\d{1,3}[.)、])\\s+");
     private static final Pattern LINK = Pattern.compile("\\[([^\\]]+)]\\(([^)]+)\\)");
     private static final Pattern TABLE_RULE = Pattern.compile("^\\|?\\s*:?-{2,}.*$");
+    private static final Pattern ENDS_SENTENCE = Pattern.compile("[.!?。！？；;:：]$");
+    private static final Pattern SECTION_NUMBER = Pattern.compile(
+            "^(\\d+(\\.\\d+)*\\.?\\s|[一二三四五六七八九十百]+、|第[一二三四五六七八九十百]+[章条节])");
     private static final int MIN_LETTERS = 8;
 
     private SentenceSplitter() {
@@ -29,20 +32,19 @@ final class SentenceSplitter {
     static List<Sentence> split(String text, int source) {
         List<Sentence> out = new ArrayList<>();
         Set<String> headingTerms = new HashSet<>();
+        Set<String> leadTerms = new HashSet<>();
         List<String> header = null;
         boolean inTable = false;
+        boolean first = true;
         for (String raw : text.split("\\R")) {
             String line = raw.strip();
             if (line.isEmpty()) {
                 inTable = false;
                 continue;
             }
-            if (line.startsWith("#")) {
-                headingTerms = new HashSet<>(Terms.of(clean(line.replaceFirst("^#+", ""))));
-                inTable = false;
-                continue;
-            }
-            if (line.startsWith("|")) {
+            boolean firstLine = first;
+            first = false;
+            if (isTableRow(line)) {
                 if (TABLE_RULE.matcher(line).matches()) {
                     continue;
                 }
@@ -53,19 +55,62 @@ final class SentenceSplitter {
                     continue;
                 }
                 Set<String> context = new HashSet<>(headingTerms);
+                context.addAll(leadTerms);
                 context.addAll(Terms.of(String.join(" ", header)));
                 add(out, row(header, cells), source, context);
                 continue;
             }
             inTable = false;
+            if (isHeading(line, firstLine)) {
+                headingTerms = new HashSet<>(Terms.of(clean(line.replaceFirst("^#+", ""))));
+                leadTerms = new HashSet<>();
+                continue;
+            }
+            if (line.chars().filter(c -> c == '·').count() >= 2) {
+                // "Owner: ... · Applies to: ... · Version ...": a document's metadata line, not a statement.
+                continue;
+            }
             String item = LIST_MARKER.matcher(line).replaceFirst("");
+            if (item.endsWith("?") || item.endsWith("？") || item.endsWith(":") || item.endsWith("：")) {
+                // A question (FAQ) or the lead-in of a list says what the following lines are about.
+                leadTerms = new HashSet<>(Terms.of(clean(item)));
+                continue;
+            }
+            Set<String> context = new HashSet<>(headingTerms);
+            context.addAll(leadTerms);
             for (String latin : LATIN_END.split(item)) {
                 for (String sentence : CJK_END.split(latin)) {
-                    add(out, sentence, source, headingTerms);
+                    String t = sentence.strip();
+                    if (t.endsWith("?") || t.endsWith("？")) {
+                        leadTerms = new HashSet<>(Terms.of(clean(t)));
+                        context = new HashSet<>(headingTerms);
+                        context.addAll(leadTerms);
+                        continue;
+                    }
+                    add(out, sentence, source, context);
                 }
             }
         }
         return out;
+    }
+
+    /** A line of a table: Markdown's {@code | a | b |} or the {@code a | b} rows a parser makes of tables. */
+    private static boolean isTableRow(String line) {
+        return line.startsWith("|") || line.contains(" | ");
+    }
+
+    /**
+     * A heading: Markdown's {@code #}, or a short line without closing punctuation that is numbered like a section
+     * ("5. Carry-over", "四、酒店住宿", "第三条") or opens the chunk (the document's title or a section's name).
+     */
+    private static boolean isHeading(String line, boolean firstLine) {
+        if (line.startsWith("#")) {
+            return true;
+        }
+        if (line.length() > 80 || ENDS_SENTENCE.matcher(line).find()) {
+            return false;
+        }
+        return firstLine || SECTION_NUMBER.matcher(line).find();
     }
 
     private static void add(List<Sentence> out, String sentence, int source, Set<String> context) {
