@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 final class SentenceSplitter {
 
-    private static final Pattern LATIN_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\d\"“(])|(?<=[？！])");
+    private static final Pattern LATIN_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\d\"“(+±-])|(?<=[？！])");
     private static final Pattern CJK_END = Pattern.compile("(?<=[。！？；])");
     private static final Pattern LIST_MARKER = Pattern.compile("^(?:[-*+•]|\\d{1,3}[.)、])\\s+");
     private static final Pattern LINK = Pattern.compile("\\[([^\\]]+)]\\(([^)]+)\\)");
