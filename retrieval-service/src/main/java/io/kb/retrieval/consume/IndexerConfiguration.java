@@ -6,6 +6,7 @@ import io.kb.contracts.event.EventCodec;
 import io.kb.retrieval.index.ChunkIndex;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.DeadLetterPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,8 +15,9 @@ import org.springframework.context.annotation.Configuration;
 class IndexerConfiguration {
 
     @Bean
-    ChunkBatchListener chunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher) {
-        return new ChunkBatchListener(codec, index, publisher);
+    ChunkBatchListener chunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher,
+            MeterRegistry meters) {
+        return new ChunkBatchListener(codec, index, publisher, meters);
     }
 
     /** A batch that cannot be applied goes to kb.chunks.dlq.v1, and the document is announced as FAILED. */
