@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
@@ -19,6 +21,13 @@ final class Dashboards {
      * {@code $__rate_interval} as Grafana computes it for a 15 s scrape, {@code $tenant} as "All".
      */
     static final Map<String, String> VARIABLES = Map.of("$__rate_interval", "1m", "$tenant", ".*");
+
+    /** Metrics of exporters that only a cluster runs (Triton, Kafka exporter, Milvus), raw or recorded. */
+    private static final Pattern CLUSTER_ONLY = Pattern.compile("(\\w+:)?(nv_|kafka_consumergroup_|milvus_)[\\w:]*");
+    /** Quoted strings, label matchers, range selectors and grouping clauses: nothing in them names a metric. */
+    private static final Pattern NOT_METRICS = Pattern.compile(
+            "\"[^\"]*\"|\\{[^}]*}|\\[[^]]*]|\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w:.])[a-zA-Z_:][a-zA-Z0-9_:]*+(?!\\s*\\()");
 
     private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -65,6 +74,27 @@ final class Dashboards {
             }
         }));
         return panels;
+    }
+
+    /**
+     * True when every metric a query reads comes from an exporter that only a cluster runs, so that it may be empty
+     * on the local stack. Function names (followed by a parenthesis) and numbers are not metrics.
+     */
+    static boolean readsOnlyClusterMetrics(String expr) {
+        String stripped = NOT_METRICS.matcher(expr).replaceAll(" ");
+        Matcher m = IDENTIFIER.matcher(stripped);
+        boolean any = false;
+        while (m.find()) {
+            String name = m.group();
+            if (!name.contains("_") || name.equals("__name__")) {
+                continue;
+            }
+            any = true;
+            if (!CLUSTER_ONLY.matcher(name).matches()) {
+                return false;
+            }
+        }
+        return any;
     }
 
     /** A panel's query as Prometheus can run it: the dashboards' variables replaced by their values. */

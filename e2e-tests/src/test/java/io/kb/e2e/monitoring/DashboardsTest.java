@@ -113,6 +113,26 @@ class DashboardsTest {
         assertThat(checked).as("panels that name an alert").isGreaterThanOrEqualTo(6);
     }
 
+    @Test
+    void onlyQueriesOverClusterExportersMayBeEmptyLocally() {
+        assertThat(Dashboards.readsOnlyClusterMetrics("max by (instance, gpu_uuid) (nv_gpu_utilization)")).isTrue();
+        assertThat(Dashboards.readsOnlyClusterMetrics("model:nv_inference_queue_duration_seconds:avg_rate5m")).isTrue();
+        assertThat(Dashboards.readsOnlyClusterMetrics("consumergroup_topic:kafka_consumergroup_lag:sum")).isTrue();
+        assertThat(Dashboards.readsOnlyClusterMetrics(
+                "sum by (model) (rate(nv_inference_count[5m])) / sum by (model) (rate(nv_inference_exec_count[5m]))"))
+                .isTrue();
+        assertThat(Dashboards.readsOnlyClusterMetrics("application_client:kafka_consumer_fetch_manager_records_lag:max"))
+                .isFalse();
+        assertThat(Dashboards.readsOnlyClusterMetrics("max(kb_inference_degradation_level)")).isFalse();
+        assertThat(Dashboards.readsOnlyClusterMetrics("nv_gpu_utilization / on (instance) kb_inference_tokens_total"))
+                .isFalse();
+        List<String> exempt = panels.stream()
+                .filter(p -> p.expressions().stream().allMatch(Dashboards::readsOnlyClusterMetrics))
+                .map(Dashboards.Panel::title).toList();
+        assertThat(exempt).containsExactlyInAnyOrder("Triton queue time", "Triton batch size", "GPU utilisation",
+                "GPU memory used");
+    }
+
     /** The numbers each alert's expression compares with, from monitoring/rules/alerts.yml. */
     private static Map<String, List<Double>> alertThresholds() throws Exception {
         String yaml = Files.readString(monitoring.resolve("rules/alerts.yml"));
