@@ -83,6 +83,9 @@ public final class MicroBatcher implements AutoCloseable {
                 .description("Requests refused because the queue was full").tag("model", name).register(meters);
         Gauge.builder("kb.embedding.queue.depth", depth, AtomicInteger::get)
                 .description("Texts waiting for a batch").tag("model", name).register(meters);
+        // Published so that saturation (depth / capacity) is one division in PromQL, whatever the configuration.
+        Gauge.builder("kb.embedding.queue.capacity", settings, BatchSettings::queueCapacity)
+                .description("Texts the queue admits before it refuses requests").tag("model", name).register(meters);
         this.dispatcher = Thread.ofPlatform().name("embed-" + name + "-dispatcher").daemon().start(this::dispatch);
     }
 

@@ -1,17 +1,21 @@
 package io.kb.cli.command;
 
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.kb.cli.ingest.Ingestion;
 import io.kb.cli.ingest.SampleKnowledgeBase;
+import io.kb.cli.stack.LocalPrometheus;
 import io.kb.cli.stack.LocalStack;
 import io.kb.contracts.event.DocumentEvent;
 import io.kb.cli.stack.ManagedProcess;
+import io.kb.cli.stack.StackException;
 import io.kb.cli.stack.StackState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,6 +38,10 @@ public final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--no-samples", description = "Do not load the sample knowledge base.")
     boolean noSamples;
+
+    @Option(names = "--with-prometheus", description = "Also start Prometheus on 127.0.0.1:9090 with the local "
+            + "scrape configuration and the rules of monitoring/ (needs the prometheus binary on the PATH).")
+    boolean withPrometheus;
 
     @Option(names = "--samples-timeout", defaultValue = "3m", converter = DurationConverter.class,
             description = "How long to follow the samples' indexing (default: ${DEFAULT-VALUE}).")
@@ -73,6 +81,9 @@ public final class UpCommand implements Callable<Integer> {
             loadSamples(stack);
         }
         printUrls(stack);
+        if (withPrometheus) {
+            startPrometheus(stack);
+        }
         if (detach) {
             Runtime.getRuntime().removeShutdownHook(hook);
             System.out.println("Running in the background. ./kb status shows it; ./kb down stops it.");
@@ -95,6 +106,23 @@ public final class UpCommand implements Callable<Integer> {
             bar.summarize(new Ingestion(stack.bootstrapServers()).publishAndFollow(events, samplesTimeout, bar::show));
         } catch (RuntimeException e) {
             System.out.println("! The sample knowledge base could not be loaded: " + e.getMessage());
+        }
+    }
+
+    /** Prometheus beside the stack when the binary is there; otherwise how to get it. Never fails the start. */
+    private void startPrometheus(LocalStack stack) {
+        Optional<Path> binary = LocalPrometheus.binary();
+        if (binary.isEmpty()) {
+            System.out.println("! prometheus is not on the PATH, so it was not started. Install it with");
+            System.out.println("    " + LocalPrometheus.HOW_TO_INSTALL);
+            System.out.println("  then run ./kb down and ./kb up --with-prometheus again.");
+            return;
+        }
+        try {
+            LocalPrometheus.start(stack, options.root, binary.get());
+            LocalPrometheus.grafanaHowTo(options.root).forEach(line -> System.out.println("  " + line));
+        } catch (StackException e) {
+            System.out.println("! Prometheus was not started: " + e.getMessage());
         }
     }
 

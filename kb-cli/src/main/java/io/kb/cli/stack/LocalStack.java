@@ -191,6 +191,21 @@ public final class LocalStack {
         }
     }
 
+    /**
+     * Records a process started beside the running stack (Prometheus), so that {@code kb status} shows it and
+     * {@code kb down} stops it with the services.
+     *
+     * @throws StackException if no stack is running from this home
+     */
+    public void adopt(ManagedProcess process) {
+        try (FileChannel ignored = lock()) {
+            StackState state = running().orElseThrow(() -> new StackException("no stack is running in " + home));
+            state.with(process).write(home);
+        } catch (IOException e) {
+            throw new StackException("cannot lock " + home.resolve("stack.lock") + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Stops the stack started from this home, services first (gateway first), the broker last. */
     public void stop(StackListener listener) {
         Optional<StackState> state = StackState.read(home);
@@ -269,7 +284,8 @@ public final class LocalStack {
         }
         return state.processes().stream().map(p -> {
             boolean alive = p.isAlive();
-            String health = !alive ? "stopped" : p.name().equals("kafka") ? kafkaHealth() : readiness(p.port());
+            String health = !alive ? "stopped" : p.name().equals("kafka") ? kafkaHealth()
+                    : p.name().equals("prometheus") ? prometheusHealth(p.port()) : readiness(p.port());
             return new ComponentStatus(p.name(), p.pid(), p.port(), alive, health,
                     alive ? p.residentBytes() : Optional.empty());
         }).toList();
@@ -280,6 +296,20 @@ public final class LocalStack {
             int nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
             return nodes > 0 ? "UP" : "DOWN";
         } catch (Exception e) {
+            return "unreachable";
+        }
+    }
+
+    /** UP when Prometheus answers its readiness endpoint. */
+    private String prometheusHealth(int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/ready"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200 ? "UP" : "starting";
+        } catch (IOException e) {
+            return "unreachable";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return "unreachable";
         }
     }
@@ -406,10 +436,11 @@ public final class LocalStack {
         }
     }
 
-    /** The names of the components in start order. */
+    /** The names of the components in start order; prometheus only runs with {@code kb up --with-prometheus}. */
     public static Set<String> componentNames() {
         Set<String> names = new LinkedHashSet<>(List.of("kafka"));
         ServiceSpec.all(StackPorts.defaults(), Path.of(".kb")).forEach(s -> names.add(s.name()));
+        names.add("prometheus");
         return names;
     }
 }

@@ -30,6 +30,14 @@ class CommandParsingTest {
     }
 
     @Test
+    void upTakesWithPrometheusAndLogsKnowsPrometheus() {
+        UpCommand up = new UpCommand();
+        new CommandLine(up).parseArgs("--with-prometheus", "--detach");
+        assertThat(up.withPrometheus).isTrue();
+        assertThat(LogsCommand.resolve("prometheus")).isEqualTo("prometheus");
+    }
+
+    @Test
     void readsDurationsInShortAndIsoForms() {
         DurationConverter c = new DurationConverter();
         assertThat(c.convert("90s")).isEqualTo(Duration.ofSeconds(90));

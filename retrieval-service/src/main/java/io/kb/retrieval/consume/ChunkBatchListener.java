@@ -1,6 +1,7 @@
 package io.kb.retrieval.consume;
 
 import java.time.Instant;
+import java.util.Locale;
 
 import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.Topics;
@@ -15,6 +16,7 @@ import io.kb.retrieval.index.EmbeddingMismatchException;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.ProcessingFailure;
 import io.kb.service.kafka.PublishFailedException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +36,15 @@ public final class ChunkBatchListener {
     private final ChunkIndex index;
     private final ContractEventPublisher publisher;
     private final IndexVersions versions;
+    private final MeterRegistry meters;
 
     public ChunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher,
-            IndexVersions versions) {
+            IndexVersions versions, MeterRegistry meters) {
         this.codec = codec;
         this.index = index;
         this.publisher = publisher;
         this.versions = versions;
+        this.meters = meters;
     }
 
     @KafkaListener(id = "retrieval-indexer", topics = Topics.CHUNKS, groupId = "retrieval-indexer",
@@ -53,6 +57,9 @@ public final class ChunkBatchListener {
         } catch (EmbeddingMismatchException e) {
             throw ProcessingFailure.permanent(IngestStages.INDEX, e.getMessage());
         }
+        // Tenants are few (one per organisation), so the tag stays of low cardinality.
+        meters.counter("kb.retrieval.indexed.documents", "tenant", batch.tenant(),
+                "outcome", result.outcome().name().toLowerCase(Locale.ROOT)).increment();
         Instant now = Instant.now();
         if (result.outcome() != ApplyResult.Outcome.STALE) {
             versions.changed(batch.tenant());

@@ -7,6 +7,7 @@ import io.kb.retrieval.index.ChunkIndex;
 import io.kb.retrieval.index.IndexVersions;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.DeadLetterPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,8 +22,8 @@ class IndexerConfiguration {
 
     @Bean
     ChunkBatchListener chunkBatchListener(EventCodec codec, ChunkIndex index, ContractEventPublisher publisher,
-            IndexVersions versions) {
-        return new ChunkBatchListener(codec, index, publisher, versions);
+            IndexVersions versions, MeterRegistry meters) {
+        return new ChunkBatchListener(codec, index, publisher, versions, meters);
     }
 
     /** A batch that cannot be applied goes to kb.chunks.dlq.v1, and the document is announced as FAILED. */
