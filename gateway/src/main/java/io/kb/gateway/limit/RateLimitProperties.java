@@ -36,9 +36,10 @@ public record RateLimitProperties(
         @DefaultValue @Valid @NotNull Redis redis) {
 
     public RateLimitProperties {
-        if (enabled && backend == Backend.REDIS && (redis == null || redis.uri() == null)) {
-            throw new IllegalArgumentException(
-                    "kb.gateway.rate-limit.redis.uri must be set when kb.gateway.rate-limit.backend is redis");
+        if (enabled && backend == Backend.REDIS
+                && (redis == null || redis.uri() == null || redis.uri().toString().isBlank())) {
+            throw new IllegalArgumentException("kb.gateway.rate-limit.redis.uri (KB_REDIS_URL under the cluster "
+                    + "profile) must be set when kb.gateway.rate-limit.backend is redis");
         }
     }
 
