@@ -2,6 +2,7 @@ package io.kb.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -31,6 +33,9 @@ class GatewayRoutingIT {
 
     @Autowired
     WebTestClient client;
+
+    @LocalServerPort
+    int port;
 
     @DynamicPropertySource
     static void upstreams(DynamicPropertyRegistry registry) {
@@ -117,6 +122,17 @@ class GatewayRoutingIT {
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("urn:kb:problem:validation")
                 .jsonPath("$.requestId").isEqualTo("nf-2");
+        assertThat(upstreams.seen()).isEmpty();
+    }
+
+    @Test
+    void traversalOutOfTheApiIsRefusedAndReachesNoService() {
+        for (String path : List.of("/api/v1/../internal", "/api/v1/%2e%2e/internal", "/api/v1/%2E%2E/internal",
+                "/api/v1/search/%2e%2e/%2e%2e/internal", "/api/v1/..%2finternal", "/api/v1/%2e%2e%2finternal")) {
+            client.get().uri(URI.create("http://127.0.0.1:" + port + path)).exchange()
+                    .expectStatus().value(status -> assertThat(status).as(path).isIn(400, 404))
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
+        }
         assertThat(upstreams.seen()).isEmpty();
     }
 

@@ -8,13 +8,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Real HTTP servers standing in for ingest, retrieval and inference: each records what reached it (path,
  * method, body, headers) and answers {@code {"from":"<name>"}}, so a test sees exactly what the gateway passed on.
+ * A test may script the answers of a stand-in ({@link #answer}); each request runs on its own virtual thread, so a
+ * slow answer holds up no other.
  */
 public final class RecordingUpstreams {
 
@@ -30,7 +34,14 @@ public final class RecordingUpstreams {
         }
     }
 
+    /** How a scripted stand-in answers a request whose body it has read and recorded. */
+    @FunctionalInterface
+    public interface Answer {
+        void answer(HttpExchange exchange) throws IOException;
+    }
+
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final Map<String, HttpServer> servers = new ConcurrentHashMap<>();
 
     /** Starts the three stand-ins on free ports and points {@code kb.gateway.upstreams.*} at them. */
@@ -48,8 +59,20 @@ public final class RecordingUpstreams {
         return seen;
     }
 
+    /** Forgets what was seen and every scripted answer. */
     public void forget() {
         seen.clear();
+        answers.clear();
+    }
+
+    /** From now until {@link #forget()}, the stand-in {@code name} answers with {@code answer}. */
+    public void answer(String name, Answer answer) {
+        answers.put(name, answer);
+    }
+
+    /** What reached the stand-in {@code name}. */
+    public List<Seen> seenBy(String name) {
+        return seen.stream().filter(s -> s.upstream().equals(name)).toList();
     }
 
     /** Stops one stand-in and returns its port, for {@link #restart}. */
@@ -80,12 +103,18 @@ public final class RecordingUpstreams {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             seen.add(new Seen(name, exchange.getRequestMethod(), exchange.getRequestURI().getPath(), body,
                     Map.copyOf(exchange.getRequestHeaders())));
+            Answer scripted = answers.get(name);
+            if (scripted != null) {
+                scripted.answer(exchange);
+                return;
+            }
             byte[] answer = ("{\"from\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         servers.put(name, server);
         return server;

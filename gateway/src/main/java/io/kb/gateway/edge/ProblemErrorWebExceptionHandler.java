@@ -1,5 +1,7 @@
 package io.kb.gateway.edge;
 
+import java.net.URI;
+
 import io.kb.service.StatusProblemTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorWebExceptionHandler.class);
+
+    private static final URI ABOUT_BLANK = URI.create("about:blank");
 
     private final JsonMapper json;
 
@@ -69,13 +73,20 @@ public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler
             problem = ProblemDetail.forStatus(known.getStatusCode());
             problem.setTitle(source.getTitle());
             problem.setDetail(source.getDetail());
+            // A type and properties chosen where the error was raised (a fallback's upstream-unavailable) stay.
+            problem.setType(source.getType());
+            if (source.getProperties() != null) {
+                source.getProperties().forEach(problem::setProperty);
+            }
         } else {
             log.error("unhandled error at the edge", error);
             problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
                     "The gateway failed to handle the request; quote the request id when reporting it.");
             problem.setTitle("Internal error");
         }
-        problem.setType(StatusProblemTypes.forStatus(problem.getStatus()));
+        if (problem.getType() == null || ABOUT_BLANK.equals(problem.getType())) {
+            problem.setType(StatusProblemTypes.forStatus(problem.getStatus()));
+        }
         return problem;
     }
 

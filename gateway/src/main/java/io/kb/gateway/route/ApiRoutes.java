@@ -1,21 +1,56 @@
 package io.kb.gateway.route;
 
+import java.io.IOException;
+
 import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.GatewayFilterSpec;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 
-/** The public API surface and the service behind each part of it. */
+/**
+ * The public API surface and the service behind each part of it. Every route goes through its upstream's circuit
+ * breaker, whose failures end in {@link UpstreamFallback}, and retries a {@code GET} that could not reach the
+ * service; no other method is ever retried.
+ */
 @Configuration(proxyBeanMethods = false)
 class ApiRoutes {
 
     @Bean
-    RouteLocator apiRouteLocator(RouteLocatorBuilder routes, UpstreamProperties upstreams) {
+    RouteLocator apiRouteLocator(RouteLocatorBuilder routes, UpstreamProperties upstreams,
+            ResilienceProperties resilience) {
         return routes.routes()
-                .route("documents", r -> r.path("/api/v1/documents", "/api/v1/documents/**").uri(upstreams.ingest()))
-                .route("search", r -> r.path("/api/v1/search").uri(upstreams.retrieval()))
-                .route("answers", r -> r.path("/api/v1/answers", "/api/v1/answers/**").uri(upstreams.inference()))
-                .route("openai", r -> r.path("/v1/chat/completions", "/v1/models").uri(upstreams.inference()))
+                .route("documents", r -> r.path("/api/v1/documents", "/api/v1/documents/**")
+                        .filters(f -> resilient(f, "ingest", resilience.retry())).uri(upstreams.ingest()))
+                .route("search", r -> r.path("/api/v1/search")
+                        .filters(f -> resilient(f, "retrieval", resilience.retry())).uri(upstreams.retrieval()))
+                .route("answers", r -> r.path("/api/v1/answers", "/api/v1/answers/**")
+                        .filters(f -> resilient(f, "inference", resilience.retry())).uri(upstreams.inference()))
+                .route("openai", r -> r.path("/v1/chat/completions", "/v1/models")
+                        .filters(f -> resilient(f, "inference", resilience.retry())).uri(upstreams.inference()))
                 .build();
+    }
+
+    /**
+     * The upstream's breaker around the retries, so that one call, retries and all, counts once. Retries cover an
+     * I/O error before or during the exchange and a 502; a timeout is not retried, it would only wait again.
+     */
+    private static GatewayFilterSpec resilient(GatewayFilterSpec filters, String upstream,
+            ResilienceProperties.Retry retry) {
+        filters.circuitBreaker(breaker -> breaker
+                .setName(upstream)
+                .setFallbackUri("forward:" + UpstreamFallback.PATH + upstream));
+        if (retry.retries() > 0) {
+            filters.retry(config -> config
+                    .setRetries(retry.retries())
+                    .setMethods(HttpMethod.GET)
+                    .setSeries()
+                    .setStatuses(HttpStatus.BAD_GATEWAY)
+                    .setExceptions(IOException.class)
+                    .setBackoff(retry.firstBackoff(), retry.maxBackoff(), 2, false));
+        }
+        return filters;
     }
 }

@@ -70,6 +70,8 @@ class ExternalIssuerIT {
                 () -> "http://127.0.0.1:" + provider.getAddress().getPort() + "/jwks");
         registry.add("kb.gateway.auth.tenant-claim", () -> "org");
         registry.add("kb.gateway.auth.audience", () -> "kb-api");
+        // The cluster's Redis rate limits are RedisTokenBucketsIT's subject; this test is about the issuer.
+        registry.add("kb.gateway.rate-limit.backend", () -> "memory");
     }
 
     @AfterAll

@@ -141,6 +141,26 @@ class GatewayAuthenticationIT {
     }
 
     @Test
+    void anotherTenantsTokenReachesTheServiceAsThatTenantWhateverTheHeadersClaim() throws Exception {
+        // A valid token of tenant borealis: the gateway lets it through, and the services scope by its claim alone.
+        String borealis = token(c -> c.subject("erin").claim("tenant", "borealis").claim("groups", List.of("hr")));
+
+        client.post().uri("/api/v1/search").contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + borealis)
+                .header("X-Tenant-Id", "aurora")
+                .header("X-User-Tenant", "aurora")
+                .bodyValue("{\"query\":\"salary bands\"}")
+                .exchange()
+                .expectStatus().isOk();
+
+        RecordingUpstreams.Seen seen = upstreams.seen().getFirst();
+        assertThat(seen.header(HttpHeaders.AUTHORIZATION)).containsExactly("Bearer " + borealis);
+        assertThat(SignedJWT.parse(borealis).getJWTClaimsSet().getStringClaim("tenant")).isEqualTo("borealis");
+        assertThat(seen.headers().keySet()).noneSatisfy(name -> assertThat(name.toLowerCase()).startsWith("x-tenant"));
+        assertThat(seen.headers().keySet()).noneSatisfy(name -> assertThat(name.toLowerCase()).startsWith("x-user"));
+    }
+
+    @Test
     void aFormLoginGetsATokenThatTheJwksEndpointsKeyVerifies() throws Exception {
         TokenResponse response = client.post().uri("/auth/token")
                 .contentType(MediaType.APPLICATION_FORM_URLENCODED)

@@ -47,7 +47,7 @@ class GatewayStartupIT {
                 "kb.gateway.local-issuer.key-file=" + dir.resolve("key.json"),
                 "KB_OIDC_ISSUER_URI=https://login.example.com/realms/kb",
                 "KB_INGEST_URL=http://ingest", "KB_RETRIEVAL_URL=http://retrieval",
-                "KB_INFERENCE_URL=http://inference").close())
+                "KB_INFERENCE_URL=http://inference", "kb.gateway.rate-limit.backend=memory").close())
                 .rootCause()
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("kb.gateway.local-issuer.enabled is true under the 'cluster' profile")
