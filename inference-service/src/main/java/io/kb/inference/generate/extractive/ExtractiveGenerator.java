@@ -107,8 +107,9 @@ public record ExtractiveGenerator(Settings settings) implements Generator {
                 Set<String> added = new HashSet<>(candidates.get(i).terms());
                 added.removeAll(covered);
                 double gain = evidence.coverage(added);
-                if (taken[i] || support[i] < settings.minSupport() * 0.5
-                        || relevance[i] < settings.keepRatio() * relevance[best] && gain < 0.2) {
+                boolean addsNew = gain >= 0.2;
+                if (taken[i] || support[i] < settings.minSupport() * (addsNew ? 0.5 : 1)
+                        || relevance[i] < settings.keepRatio() * relevance[best] && !addsNew) {
                     continue;
                 }
                 double redundancy = 0;
