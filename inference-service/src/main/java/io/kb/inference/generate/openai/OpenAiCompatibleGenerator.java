@@ -129,10 +129,11 @@ public final class OpenAiCompatibleGenerator implements Generator, GeneratorRead
         }
     }
 
-    /** Releases the HTTP client's connections and threads. */
+    /** Releases the HTTP client's connections and threads; a generation still running fails. */
     @Override
     public void close() {
-        http.close();
+        // Not close(), which waits for every exchange to finish and would hold up shutdown behind a stuck stream.
+        http.shutdownNow();
     }
 
     @Override

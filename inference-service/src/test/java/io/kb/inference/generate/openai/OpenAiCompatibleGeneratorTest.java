@@ -24,8 +24,11 @@ import io.kb.inference.generate.openai.ScriptedChatCompletionsServer.Received;
 import io.kb.inference.generate.openai.ScriptedChatCompletionsServer.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
+/** Each test ends in seconds; the timeout turns a generator that ignores its deadline into a failure, not a hang. */
+@Timeout(20)
 class OpenAiCompatibleGeneratorTest {
 
     private static final String KEY = "sk-test-0123456789abcdef";
