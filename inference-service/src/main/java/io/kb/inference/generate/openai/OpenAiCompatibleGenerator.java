@@ -302,6 +302,10 @@ public final class OpenAiCompatibleGenerator implements Generator, GeneratorRead
                     dispatch();
                 }
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // The caller gave up on this generation, as a cancelling sink would; the tier is not at fault.
+                    throw new GenerationCancelledException("interrupted while reading from " + where());
+                }
                 if (expired.get()) {
                     throw new GenerationException(Kind.TIMEOUT, where() + " did not finish before the deadline",
                             sent, e);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.kb.inference.generate.Generation;
 import io.kb.inference.generate.GenerationCancelledException;
@@ -232,6 +233,28 @@ class OpenAiCompatibleGeneratorTest {
         assertThat(server.awaitClientDisconnect(Duration.ofSeconds(5)))
                 .as("the server's next writes fail because the client closed the connection")
                 .isTrue();
+    }
+
+    @Test
+    void interruptingTheCallerCancelsRatherThanFails() throws InterruptedException {
+        server.enqueue(Reply.streaming("first", " never").withChunkDelay(Duration.ofMinutes(1)));
+        OpenAiCompatibleGenerator target = generator(KEY);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                target.generate(request(Duration.ofSeconds(30)), sink);
+            } catch (RuntimeException e) {
+                thrown.set(e);
+            }
+        });
+        while (pieces.isEmpty()) {
+            Thread.sleep(10);
+        }
+
+        caller.interrupt();
+        caller.join(Duration.ofSeconds(5));
+
+        assertThat(thrown.get()).isInstanceOf(GenerationCancelledException.class);
     }
 
     @Test
