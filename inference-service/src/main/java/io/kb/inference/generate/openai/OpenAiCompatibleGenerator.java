@@ -68,8 +68,8 @@ public final class OpenAiCompatibleGenerator implements Generator, GeneratorRead
         this.properties = properties;
         this.chatCompletions = URI.create(properties.baseUrl() + "/chat/completions");
         this.models = URI.create(properties.baseUrl() + "/models");
-        // HTTP/1.1 because vLLM and its kin do not speak HTTP/2, and the client's h2c upgrade attempt on plain http
-        // only adds a header for them to ignore; a stream is one response either way.
+        // HTTP/1.1: vLLM and its kin (uvicorn) speak nothing newer, and some proxies mishandle the client's h2c
+        // upgrade request on plain http; a stream is one response either way.
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(properties.connectTimeout())
