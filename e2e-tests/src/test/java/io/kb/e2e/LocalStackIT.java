@@ -196,6 +196,72 @@ class LocalStackIT {
     }
 
     @Test
+    @Order(9)
+    void answersTheSampleQuestionsCitingOnlyWhatTheAskerMayReadAndRefusesTheRest() throws Exception {
+        Path kb = root.resolve("samples/knowledge-base");
+        Map<String, Set<String>> acls = SampleQuestions.acls(kb);
+        int shouldAnswer = 0;
+        int answered = 0;
+        for (SampleQuestions.Question q : SampleQuestions.read(kb)) {
+            JsonNode a = answer(q.user(), q.question(), false);
+            String text = a.path("answer").asString();
+            Set<String> principals = principalsOf(q.user());
+            List<String> cited = new java.util.ArrayList<>();
+            a.path("citations").forEach(c -> cited.add(c.path("documentId").asString()));
+            System.out.println("[answers] " + q.id() + " " + q.kind() + " tier=" + a.path("tier").asString()
+                    + " dontKnow=" + a.path("dontKnow").asBoolean() + " cited=" + cited);
+            for (String doc : cited) {
+                assertThat(acls.get(doc)).as(q.id() + ": " + q.user() + " was given a citation of " + doc)
+                        .isNotNull().containsAnyElementsOf(principals);
+                assertThat(text).as(q.id() + ": every marker points at a listed citation").doesNotContain("[0]");
+            }
+            switch (q.kind()) {
+                case "forbidden" -> q.facts().forEach(f -> assertThat(text).as(q.id() + " leaks a fact " + q.user()
+                        + " may not read").doesNotContainIgnoringCase(f));
+                case "out-of-scope" -> assertThat(a.path("dontKnow").asBoolean()).as(q.id() + ": " + text).isTrue();
+                default -> {
+                    shouldAnswer++;
+                    boolean right = !a.path("dontKnow").asBoolean()
+                            && cited.stream().anyMatch(q.documents()::contains)
+                            && q.facts().stream().allMatch(f -> text.toLowerCase(java.util.Locale.ROOT)
+                                    .contains(f.toLowerCase(java.util.Locale.ROOT)));
+                    answered += right ? 1 : 0;
+                }
+            }
+        }
+        System.out.println("[answers] extractive tier: " + answered + " of " + shouldAnswer
+                + " answerable questions answered with every expected fact and the expected document");
+        // The extractive tier quotes sentences and cannot paraphrase or translate; most answers must still be right.
+        assertThat(answered).as("answerable questions answered right").isGreaterThanOrEqualTo(shouldAnswer * 3 / 5);
+    }
+
+    @Test
+    @Order(10)
+    void streamsAnAnswerThenServesTheSameQuestionFromTheCacheAndTakesFeedback() throws Exception {
+        String question = "How many days of unused annual leave can I carry over?";
+        HttpResponse<String> r = post(stack.url("gateway").resolve("/api/v1/answers/stream"),
+                json.writeValueAsString(Map.of("question", question)),
+                Map.of("Authorization", "Bearer " + token("dave"), "Accept", "text/event-stream"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> events = r.body().lines().filter(l -> l.startsWith("event:"))
+                .map(l -> l.substring(6).strip()).toList();
+        assertThat(events).as("token events, then citations, then done").last().isEqualTo("done");
+        assertThat(events.indexOf("citations")).isEqualTo(events.size() - 2);
+        assertThat(events.subList(0, events.size() - 2)).isNotEmpty().containsOnly("token");
+
+        JsonNode again = answer("dave", question, true);
+        assertThat(again.path("cached").asBoolean()).as("the repeated question comes from the cache").isTrue();
+        assertThat(again.path("answer").asString()).contains("5 days");
+
+        HttpResponse<String> feedback = post(stack.url("gateway").resolve("/api/v1/answers/"
+                + again.path("id").asString() + "/feedback"), "{\"rating\":\"up\",\"comment\":\"clear\"}",
+                Map.of("Authorization", "Bearer " + token("dave")));
+        assertThat(feedback.statusCode()).as(feedback.body()).isEqualTo(202);
+        HttpResponse<String> metrics = get(stack.url("inference-service").resolve("/actuator/prometheus"), Map.of());
+        assertThat(metrics.body()).contains("kb_inference_feedback_total{").contains("kb_inference_cache_total{");
+    }
+
+    @Test
     @Order(100)
     void stoppingLeavesNoProcessAndNoOpenPort() {
         stack.stop(StackListener.SILENT);
@@ -212,6 +278,24 @@ class LocalStackIT {
                 "{\"username\":\"" + user + "\",\"password\":\"demo\"}", Map.of());
         assertThat(r.statusCode()).as("login of " + user).isEqualTo(200);
         return json.readTree(r.body()).path("access_token").asString();
+    }
+
+    /** An answer through the gateway, as a demo user. */
+    private static JsonNode answer(String user, String question, boolean cache) throws Exception {
+        HttpResponse<String> r = post(stack.url("gateway").resolve("/api/v1/answers"),
+                json.writeValueAsString(Map.of("question", question, "cache", cache)),
+                Map.of("Authorization", "Bearer " + token(user)));
+        assertThat(r.statusCode()).as(user + " asking " + question + ": " + r.body()).isEqualTo(200);
+        return json.readTree(r.body());
+    }
+
+    /** The principals of a demo user, read from the claims of the token the gateway issues. */
+    private static Set<String> principalsOf(String user) throws Exception {
+        String payload = token(user).split("\\.")[1];
+        JsonNode claims = json.readTree(java.util.Base64.getUrlDecoder().decode(payload));
+        Set<String> principals = new java.util.HashSet<>(Set.of("public", "user:" + user));
+        claims.path("groups").forEach(g -> principals.add("group:" + g.asString()));
+        return principals;
     }
 
     /** A search through the gateway, as a demo user. */
@@ -236,7 +320,7 @@ class LocalStackIT {
     }
 
     private static HttpResponse<String> post(URI uri, String body, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(b::header);
