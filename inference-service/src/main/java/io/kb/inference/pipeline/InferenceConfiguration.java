@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
@@ -68,13 +69,12 @@ class InferenceConfiguration {
         return new RetrievalServiceChunkRetriever(builder, properties.retrievalUrl(), properties.retrievalTimeout());
     }
 
+    /** The answer cache, unless {@code kb.inference.cache.enabled} is false. */
     @Bean
-    Optional<AnswerCache> answerCache(CacheProperties properties) {
-        if (!properties.enabled()) {
-            return Optional.empty();
-        }
+    @ConditionalOnBooleanProperty(name = "kb.inference.cache.enabled", matchIfMissing = true)
+    AnswerCache answerCache(CacheProperties properties) {
         return switch (properties.backend()) {
-            case MEMORY -> Optional.of(new CaffeineAnswerCache(properties.maxEntries(), properties.ttl()));
+            case MEMORY -> new CaffeineAnswerCache(properties.maxEntries(), properties.ttl());
             case REDIS -> throw new IllegalStateException("kb.inference.cache.backend=redis is not available yet");
         };
     }
