@@ -45,7 +45,7 @@ class SecurityConfiguration {
     static final String[] OPEN_PATHS = {
         "/auth/**", "/.well-known/jwks.json",
         "/actuator/health", "/actuator/health/**", "/actuator/prometheus", "/actuator/info",
-        "/", "/index.html", "/favicon.ico", "/static/**",
+        "/", "/index.html", "/favicon.ico", "/static/**", "/chat/**",
     };
 
     static final String NO_ISSUER = "No token issuer is configured, so the gateway could not check a single token. "
