@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
@@ -68,13 +69,16 @@ class InferenceConfiguration {
         return new RetrievalServiceChunkRetriever(builder, properties.retrievalUrl(), properties.retrievalTimeout());
     }
 
+    /**
+     * The cache is a bean of its own type, present only when enabled: an {@code Optional<AnswerCache>} injection
+     * point looks for an {@code AnswerCache} bean, and would never see a bean of type {@code Optional}.
+     */
     @Bean
-    Optional<AnswerCache> answerCache(CacheProperties properties) {
-        if (!properties.enabled()) {
-            return Optional.empty();
-        }
+    @ConditionalOnProperty(prefix = "kb.inference.cache", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
+    AnswerCache answerCache(CacheProperties properties) {
         return switch (properties.backend()) {
-            case MEMORY -> Optional.of(new CaffeineAnswerCache(properties.maxEntries(), properties.ttl()));
+            case MEMORY -> new CaffeineAnswerCache(properties.maxEntries(), properties.ttl());
             case REDIS -> throw new IllegalStateException("kb.inference.cache.backend=redis is not available yet");
         };
     }
