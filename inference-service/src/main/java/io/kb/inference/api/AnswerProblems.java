@@ -10,15 +10,16 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import org.springframework.web.ErrorResponseException;
-import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * The problems a failed answer becomes, for the whole answer (as an HTTP response) and for a stream (as its
  * {@code error} event): retrieval or every generator unavailable is a 503, an answer cut off midway a 502.
+ *
+ * <p>The controller throws {@link #handle(RuntimeException)}'s exception itself rather than leaving it to an
+ * exception handler here: service-kit's problem handler has the highest precedence and takes every exception, so
+ * an advice of this service would never be asked; an {@link ErrorResponseException} it renders as it is.
  */
 @Component
-@RestControllerAdvice(assignableTypes = AnswersController.class)
 class AnswerProblems {
 
     private static final Logger log = LoggerFactory.getLogger(AnswerProblems.class);
@@ -42,8 +43,7 @@ class AnswerProblems {
         return p;
     }
 
-    @ExceptionHandler({RetrievalUnavailableException.class, NoTierAvailableException.class,
-            AnswerInterruptedException.class})
+    /** The failure as the response exception with its problem. */
     ErrorResponseException handle(RuntimeException e) {
         ProblemDetail p = of(e);
         return new ErrorResponseException(HttpStatus.valueOf(p.getStatus()), p, e);

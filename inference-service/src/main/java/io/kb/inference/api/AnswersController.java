@@ -1,10 +1,13 @@
 package io.kb.inference.api;
 
+import io.kb.inference.degrade.AnswerInterruptedException;
+import io.kb.inference.degrade.NoTierAvailableException;
 import io.kb.inference.generate.GenerationCancelledException;
 import io.kb.inference.pipeline.Answer;
 import io.kb.inference.pipeline.AnswerListener;
 import io.kb.inference.pipeline.AnswerPipeline;
 import io.kb.inference.pipeline.Question;
+import io.kb.inference.retrieve.RetrievalUnavailableException;
 import io.kb.service.security.AuthenticatedCaller;
 import jakarta.validation.Valid;
 import java.io.IOException;
@@ -48,7 +51,12 @@ class AnswersController {
     @PostMapping(path = "/api/v1/answers", produces = MediaType.APPLICATION_JSON_VALUE)
     AnswerResponseBody answer(@Valid @RequestBody AnswerRequestBody body, AuthenticatedCaller caller,
             @AuthenticationPrincipal Jwt jwt) {
-        Answer answer = pipeline.answer(question(body, caller, jwt), AnswerListener.none());
+        Answer answer;
+        try {
+            answer = pipeline.answer(question(body, caller, jwt), AnswerListener.none());
+        } catch (RetrievalUnavailableException | NoTierAvailableException | AnswerInterruptedException e) {
+            throw problems.handle(e);
+        }
         recent.remember(answer, caller);
         return AnswerResponseBody.of(answer);
     }

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tests tiers whose circuit is half-open with small generations of its own, so that no asker waits on a tier that
- * may still be slow: two probes within the SLO close the circuit, a slow or failed one opens it again. A tier
+ * may still be slow: two probes within the SLO close the circuit; when one of the two is slow or fails, the circuit opens again. A tier
  * whose server says it is not ready fails its probe without a generation.
  */
 public final class TierProber implements Runnable {

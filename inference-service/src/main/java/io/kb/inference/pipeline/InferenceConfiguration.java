@@ -25,7 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
@@ -69,9 +69,13 @@ class InferenceConfiguration {
         return new RetrievalServiceChunkRetriever(builder, properties.retrievalUrl(), properties.retrievalTimeout());
     }
 
-    /** The answer cache, unless {@code kb.inference.cache.enabled} is false. */
+    /**
+     * The cache is a bean of its own type, present only when enabled: an {@code Optional<AnswerCache>} injection
+     * point looks for an {@code AnswerCache} bean, and would never see a bean of type {@code Optional}.
+     */
     @Bean
-    @ConditionalOnBooleanProperty(name = "kb.inference.cache.enabled", matchIfMissing = true)
+    @ConditionalOnProperty(prefix = "kb.inference.cache", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
     AnswerCache answerCache(CacheProperties properties) {
         return switch (properties.backend()) {
             case MEMORY -> new CaffeineAnswerCache(properties.maxEntries(), properties.ttl());

@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retrievalTimeout how long retrieval may take (default 10 s)
  * @param topK             chunks retrieved per question (default 8)
  * @param minEvidence      the share of the question's content words (weighted by rarity) that the best source must
- *                         contain, else the answer is the refusal without any generation (default 0.35)
+ *                         contain, else the answer is the refusal without any generation (default 0.3)
  * @param maxSentences     the answer length the prompts ask for, and the extractive tier keeps to (default 4)
  * @param tiers            the generator tiers, best first; default: one extractive tier
  */

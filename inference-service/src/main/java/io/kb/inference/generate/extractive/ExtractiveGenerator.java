@@ -37,7 +37,7 @@ public record ExtractiveGenerator(Settings settings) implements Generator {
 
     /**
      * @param maxSentences the most sentences an answer quotes (default 3)
-     * @param minSupport   the coverage the best sentence needs, else the answer is the refusal (default 0.45)
+     * @param minSupport   the coverage the best sentence needs, else the answer is the refusal (default 0.35)
      * @param keepRatio    a further sentence must reach this share of the best one's relevance (default 0.7)
      * @param diversity    the weight of novelty against relevance when picking further sentences (default 0.3)
      */

@@ -38,10 +38,10 @@ import io.kb.kserve.grpc.KServe.ServerReadyResponse;
  * request plays the next {@link Script} (text deltas, delays, and how the request ends), and everything the server
  * received or saw is kept for assertions. No network: clients use {@link #channel()}.
  */
-final class ScriptedTritonServer implements AutoCloseable {
+public final class ScriptedTritonServer implements AutoCloseable {
 
     /** How a scripted request ends after its deltas. */
-    enum Ending {
+    public enum Ending {
         /** The last delta response carries {@code triton_final_response=true}. */
         FINAL_ON_LAST,
         /** A separate response with no outputs and {@code triton_final_response=true}, as Triton sends when asked. */
@@ -69,51 +69,51 @@ final class ScriptedTritonServer implements AutoCloseable {
      * @param inputTokens   the {@code num_input_tokens} sent with each delta, or -1 for none
      * @param outputTokens  the {@code num_output_tokens} sent with each delta, or -1 for none
      */
-    record Script(List<String> deltas, Duration firstDelay, Duration between, Ending ending, String errorMessage,
+    public record Script(List<String> deltas, Duration firstDelay, Duration between, Ending ending, String errorMessage,
             Status status, boolean typedContents, int inputTokens, int outputTokens) {
 
         /** These deltas, at once, then an empty final response. */
-        static Script text(String... deltas) {
+        public static Script text(String... deltas) {
             return new Script(List.of(deltas), Duration.ZERO, Duration.ZERO, Ending.EMPTY_FINAL, "", Status.OK, false,
                     -1, -1);
         }
 
-        Script finalOnLast() {
+        public Script finalOnLast() {
             return ending(Ending.FINAL_ON_LAST, errorMessage, status);
         }
 
-        Script thenError(String message) {
+        public Script thenError(String message) {
             return ending(Ending.ERROR_MESSAGE, message, status);
         }
 
-        Script thenStatus(Status failure) {
+        public Script thenStatus(Status failure) {
             return ending(Ending.STATUS, errorMessage, failure);
         }
 
-        Script thenHang() {
+        public Script thenHang() {
             return ending(Ending.HANG, errorMessage, status);
         }
 
-        Script thenClose() {
+        public Script thenClose() {
             return ending(Ending.CLOSE, errorMessage, status);
         }
 
-        Script firstDelay(Duration delay) {
+        public Script firstDelay(Duration delay) {
             return new Script(deltas, delay, between, ending, errorMessage, status, typedContents, inputTokens,
                     outputTokens);
         }
 
-        Script between(Duration delay) {
+        public Script between(Duration delay) {
             return new Script(deltas, firstDelay, delay, ending, errorMessage, status, typedContents, inputTokens,
                     outputTokens);
         }
 
-        Script typed() {
+        public Script typed() {
             return new Script(deltas, firstDelay, between, ending, errorMessage, status, true, inputTokens,
                     outputTokens);
         }
 
-        Script tokenCounts(int input, int outputPerDelta) {
+        public Script tokenCounts(int input, int outputPerDelta) {
             return new Script(deltas, firstDelay, between, ending, errorMessage, status, typedContents, input,
                     outputPerDelta);
         }
@@ -142,7 +142,7 @@ final class ScriptedTritonServer implements AutoCloseable {
     }
 
     /** Starts a server on a fresh in-process name. */
-    static ScriptedTritonServer start() {
+    public static ScriptedTritonServer start() {
         try {
             return new ScriptedTritonServer(InProcessServerBuilder.generateName());
         } catch (Exception e) {
@@ -151,44 +151,44 @@ final class ScriptedTritonServer implements AutoCloseable {
     }
 
     /** A channel to this server. */
-    ManagedChannel channel() {
+    public ManagedChannel channel() {
         return channel;
     }
 
     /** The scripts of the next requests, in order; after them every request plays the last fallback. */
-    ScriptedTritonServer enqueue(Script... next) {
+    public ScriptedTritonServer enqueue(Script... next) {
         scripts.addAll(List.of(next));
         return this;
     }
 
     /** What ServerReady and ModelReady answer. */
-    void ready(boolean server, boolean model) {
+    public void ready(boolean server, boolean model) {
         this.serverReady = server;
         this.modelReady = model;
     }
 
     /** The streamed requests received, in order. */
-    List<ModelInferRequest> requests() {
+    public List<ModelInferRequest> requests() {
         return List.copyOf(requests);
     }
 
     /** The model names ModelReady was asked about. */
-    List<String> modelReadyAsked() {
+    public List<String> modelReadyAsked() {
         return List.copyOf(modelReadyAsked);
     }
 
     /** How many responses the server wrote, over all calls. */
-    int responsesSent() {
+    public int responsesSent() {
         return responsesSent.get();
     }
 
     /** Waits until a client cancelled a stream, as the server sees it. */
-    boolean awaitCancellation(Duration timeout) throws InterruptedException {
+    public boolean awaitCancellation(Duration timeout) throws InterruptedException {
         return cancelled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Stops serving at once; the channel stays, and calls on it fail UNAVAILABLE. */
-    void shutdown() throws InterruptedException {
+    public void shutdown() throws InterruptedException {
         server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
 
