@@ -163,10 +163,20 @@ class MonitoringLiveIT {
         for (int i = 0; i < 5; i++) {
             post(gateway.resolve("/api/v1/search"), "{\"query\":\"x\"}", Map.of());
         }
-        HttpResponse<String> answer = post(gateway.resolve("/api/v1/answers"),
-                "{\"question\":\"How many days of annual leave can I carry over?\"}",
-                Map.of("Authorization", "Bearer " + token));
-        System.out.println("[monitoring] a question through the gateway: HTTP " + answer.statusCode());
+        // Questions: answered ones (the second time from the cache), one outside the documents (a refusal), and
+        // a rating of an answer, so that the answer, cache, quality and feedback meters all have series.
+        for (String q : List.of("How many days of annual leave can I carry over?",
+                "How many days of annual leave can I carry over?", "What is the capital of Peru?",
+                "未休的年假最多可以结转几天？")) {
+            HttpResponse<String> answer = post(gateway.resolve("/api/v1/answers"),
+                    json.writeValueAsString(Map.of("question", q)), Map.of("Authorization", "Bearer " + token));
+            System.out.println("[monitoring] a question through the gateway: HTTP " + answer.statusCode());
+            if (answer.statusCode() == 200) {
+                String id = json.readTree(answer.body()).path("id").asString();
+                post(gateway.resolve("/api/v1/answers/" + id + "/feedback"), "{\"rating\":\"up\"}",
+                        Map.of("Authorization", "Bearer " + token));
+            }
+        }
     }
 
     /** prometheus-local.yml with the stack's ports, 1 s scrapes and evaluations, and absolute rule paths. */
