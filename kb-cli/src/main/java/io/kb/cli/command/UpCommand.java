@@ -1,5 +1,6 @@
 package io.kb.cli.command;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import io.kb.cli.stack.LocalPrometheus;
 import io.kb.cli.stack.LocalStack;
 import io.kb.contracts.event.DocumentEvent;
 import io.kb.cli.stack.ManagedProcess;
+import io.kb.cli.stack.OpenAiTier;
 import io.kb.cli.stack.StackException;
 import io.kb.cli.stack.StackState;
 import picocli.CommandLine.Command;
@@ -47,9 +49,28 @@ public final class UpCommand implements Callable<Integer> {
             description = "How long to follow the samples' indexing (default: ${DEFAULT-VALUE}).")
     Duration samplesTimeout;
 
+    @Option(names = "--llm-url", paramLabel = "URL", description = {"Put a primary tier before the extractive one: "
+            + "an OpenAI-compatible server at this base URL, /v1 included",
+            "(Ollama: http://127.0.0.1:11434/v1, vLLM: http://HOST:8000/v1). Needs --llm-model."})
+    URI llmUrl;
+
+    @Option(names = "--llm-model", paramLabel = "NAME", description = "The model name that server expects.")
+    String llmModel;
+
+    @Option(names = "--llm-api-key-env", paramLabel = "VAR", description = "The environment variable holding the "
+            + "server's API key, if it needs one; the key itself is never printed nor written to .kb/.")
+    String llmApiKeyEnv;
+
+    @Option(names = "--llm-slo", paramLabel = "DURATION", defaultValue = "500ms", converter = DurationConverter.class,
+            description = "The primary tier's time-to-first-token SLO (default: ${DEFAULT-VALUE}); past twice this "
+                    + "the extractive tier answers, and a tier often over it is skipped for a while.")
+    Duration llmSlo;
+
     @Override
     public Integer call() {
-        LocalStack stack = options.stack();
+        Optional<OpenAiTier> primary = primaryTier();
+        LocalStack stack = primary.map(t -> options.stack().withServiceArgs("inference-service", t.thenExtractive()))
+                .orElseGet(options::stack);
         ConsoleProgress progress = new ConsoleProgress(System.out);
         AtomicBoolean ready = new AtomicBoolean();
         AtomicBoolean stopping = new AtomicBoolean();
@@ -73,6 +94,9 @@ public final class UpCommand implements Callable<Integer> {
         } catch (LocalStack.AlreadyRunningException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             System.out.println(e.getMessage());
+            if (primary.isPresent()) {
+                System.out.println("The running stack keeps its generator tiers; to change them, ./kb down first.");
+            }
             return 0;
         }
         ready.set(true);
@@ -81,6 +105,7 @@ public final class UpCommand implements Callable<Integer> {
             loadSamples(stack);
         }
         printUrls(stack);
+        System.out.println("  generator tiers         " + primary.map(OpenAiTier::describe).orElse("extractive"));
         if (withPrometheus) {
             startPrometheus(stack);
         }
@@ -90,6 +115,28 @@ public final class UpCommand implements Callable<Integer> {
             return 0;
         }
         return runUntilStopped(state, stopping);
+    }
+
+    /** The tier of the --llm-* options, checked before anything starts; empty without --llm-url. */
+    Optional<OpenAiTier> primaryTier() {
+        if (llmUrl == null) {
+            if (llmModel != null || llmApiKeyEnv != null) {
+                throw new IllegalArgumentException("--llm-model and --llm-api-key-env need --llm-url");
+            }
+            return Optional.empty();
+        }
+        if (llmModel == null) {
+            throw new IllegalArgumentException("--llm-url needs --llm-model, the model name the server expects");
+        }
+        OpenAiTier tier = OpenAiTier.primary(llmUrl, llmModel, llmApiKeyEnv, llmSlo);
+        if (llmApiKeyEnv != null) {
+            String key = System.getenv(llmApiKeyEnv);
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("--llm-api-key-env: the environment variable " + llmApiKeyEnv
+                        + " is not set or empty");
+            }
+        }
+        return Optional.of(tier);
     }
 
     /** The sample knowledge base, published again at every start: unchanged files keep their versions. */

@@ -1,6 +1,8 @@
 package io.kb.cli.stack;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,6 +43,8 @@ public final class LocalStack {
     private final Path home;
     private final StackPorts ports;
     private final String java;
+    /** Spring arguments beyond each service's defaults, by service name. */
+    private final Map<String, List<String>> serviceArgs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** What this instance launched, so that an interrupted start stops exactly that and nothing else. */
     private final List<ManagedProcess> launched = new CopyOnWriteArrayList<>();
@@ -52,10 +56,46 @@ public final class LocalStack {
      * @param ports the ports to use
      */
     public LocalStack(Path root, Path home, StackPorts ports) {
+        this(root, home, ports, Map.of());
+    }
+
+    private LocalStack(Path root, Path home, StackPorts ports, Map<String, List<String>> serviceArgs) {
         this.root = root.toAbsolutePath().normalize();
         this.home = home.toAbsolutePath().normalize();
         this.ports = ports;
         this.java = ProcessHandle.current().info().command().orElse("java");
+        this.serviceArgs = Map.copyOf(serviceArgs);
+    }
+
+    /**
+     * The same stack with more Spring arguments for one service, such as generator tiers for inference-service.
+     * An argument whose key the service already gets from the stack replaces it. Arguments land in the state file
+     * and the process list, so a secret must be given as a {@code ${ENV_VAR}} placeholder, which the service
+     * resolves from the environment it inherits.
+     *
+     * @param service a service of the stack ({@code inference-service}, ...)
+     * @param args    arguments of the form {@code --key=value}
+     * @return a stack that starts that service with them, after any given before
+     * @throws IllegalArgumentException for an unknown service or an argument not of that form
+     */
+    public LocalStack withServiceArgs(String service, List<String> args) {
+        if (ServiceSpec.all(ports, home).stream().noneMatch(s -> s.name().equals(service))) {
+            throw new IllegalArgumentException("no service named " + service + "; one of "
+                    + ServiceSpec.all(ports, home).stream().map(ServiceSpec::name).toList());
+        }
+        args.forEach(ServiceSpec::key);
+        Map<String, List<String>> next = new LinkedHashMap<>(serviceArgs);
+        List<String> merged = new ArrayList<>(next.getOrDefault(service, List.of()));
+        merged.addAll(args);
+        next.put(service, List.copyOf(merged));
+        return new LocalStack(root, home, ports, next);
+    }
+
+    /** The services with the extra arguments of this stack, or of a running one's state. */
+    private List<ServiceSpec> specs(Map<String, List<String>> extra) {
+        return ServiceSpec.all(ports, home).stream()
+                .map(s -> s.withArgs(extra.getOrDefault(s.name(), List.of())))
+                .toList();
     }
 
     public StackPorts ports() {
@@ -108,7 +148,7 @@ public final class LocalStack {
         long t0 = System.nanoTime();
         long deadline = t0 + timeout.toNanos();
         Path logs = home.resolve("logs");
-        StackState state = new StackState(Instant.now(), ports, List.of());
+        StackState state = new StackState(Instant.now(), ports, List.of(), serviceArgs);
         try {
             KafkaBroker broker = new KafkaBroker(home, ports, java, root.resolve("kb-cli/target/kb-cli.jar"));
             listener.starting("kafka");
@@ -246,10 +286,10 @@ public final class LocalStack {
      * @throws StackException           if the old process does not die, or the new one exits or is not ready in time
      */
     public ManagedProcess crashAndRestart(String name, Duration timeout) {
-        ServiceSpec spec = ServiceSpec.all(ports, home).stream().filter(s -> s.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no service named " + name + " (kafka is not one)"));
         try (FileChannel ignored = lock()) {
             StackState state = running().orElseThrow(() -> new StackException("no stack is running in " + home));
+            ServiceSpec spec = specs(state.serviceArgs()).stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no service named " + name + " (kafka is not one)"));
             ManagedProcess old = state.process(name).filter(ManagedProcess::isAlive)
                     .orElseThrow(() -> new IllegalArgumentException(name + " is not running in " + home));
             old.handle().ifPresent(ProcessHandle::destroyForcibly);
@@ -257,12 +297,57 @@ public final class LocalStack {
             ManagedProcess restarted = ManagedProcess.start(name, spec.port(),
                     spec.command(java, home.resolve("run").resolve(name + ".jar")), root, old.log());
             new StackState(state.startedAt(), state.ports(), state.processes().stream()
-                    .map(p -> p.name().equals(name) ? restarted : p).toList()).write(home);
+                    .map(p -> p.name().equals(name) ? restarted : p).toList(), state.serviceArgs()).write(home);
             awaitServices(new LinkedHashMap<>(Map.of(name, restarted)), StackListener.SILENT, System.nanoTime(),
                     System.nanoTime() + timeout.toNanos());
             return restarted;
         } catch (IOException e) {
             throw new StackException("cannot lock " + home.resolve("stack.lock") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts a second instance of a service of the running stack, wired like the stack's own (the same tokens, the
+     * same peers, the Spring arguments the stack gave it) plus the given arguments, on a free loopback port, from the
+     * jar the stack runs, with its log at {@code logs/<name>.log}. It is not part of the stack: the caller stops it
+     * ({@link ManagedProcess#stop()}), and {@code kb down} does not know it. Benchmarks use it to measure a service
+     * with another configuration beside the running one.
+     *
+     * @param service the service to copy, such as {@code inference-service}
+     * @param name    the instance's name, for its log and process marker
+     * @param args    more arguments of the form {@code --key=value}; one whose key the service already gets replaces it
+     * @param timeout how long it may take to become ready
+     * @return the ready process
+     * @throws StackException if no stack runs, or the instance exits or is not ready in time (it is stopped then)
+     */
+    public ManagedProcess startBeside(String service, String name, List<String> args, Duration timeout) {
+        StackState state = running().orElseThrow(() -> new StackException("no stack is running in " + home
+                + "; start it with ./kb up"));
+        ServiceSpec spec = specs(state.serviceArgs()).stream().filter(s -> s.name().equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service named " + service));
+        Path jar = home.resolve("run").resolve(service + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            jar = serviceJar(service).orElseThrow(() -> new StackException("no jar of " + service + " under "
+                    + home.resolve("run") + " nor " + root.resolve(service).resolve("target")));
+        }
+        ServiceSpec beside = spec.renamed(name, freePort()).withArgs(args);
+        ManagedProcess process = ManagedProcess.start(name, beside.port(), beside.command(java, jar), root,
+                home.resolve("logs").resolve(name + ".log"));
+        try {
+            awaitServices(new LinkedHashMap<>(Map.of(name, process)), StackListener.SILENT, System.nanoTime(),
+                    System.nanoTime() + timeout.toNanos());
+            return process;
+        } catch (RuntimeException e) {
+            process.stop();
+            throw e;
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new StackException("cannot find a free loopback port: " + e.getMessage(), e);
         }
     }
 
@@ -333,7 +418,7 @@ public final class LocalStack {
     private Map<ServiceSpec, Path> locateJars() {
         Map<ServiceSpec, Path> jars = new LinkedHashMap<>();
         List<String> missing = new ArrayList<>();
-        for (ServiceSpec spec : ServiceSpec.all(ports, home)) {
+        for (ServiceSpec spec : specs(serviceArgs)) {
             Optional<Path> jar = serviceJar(spec.name());
             jar.ifPresentOrElse(j -> jars.put(spec, j), () -> missing.add(spec.name()));
         }

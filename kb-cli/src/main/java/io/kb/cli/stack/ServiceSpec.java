@@ -15,6 +15,10 @@ import java.util.List;
  */
 public record ServiceSpec(String name, int port, String heap, List<String> args) {
 
+    public ServiceSpec {
+        args = List.copyOf(args);
+    }
+
     /**
      * The five services, in the order they are started, wired to each other, to the broker and to the gateway's
      * local token issuer, with their data, keys and logs under the stack's home.
@@ -47,6 +51,37 @@ public record ServiceSpec(String name, int port, String heap, List<String> args)
         List<String> all = new ArrayList<>(first);
         all.addAll(List.of(more));
         return List.copyOf(all);
+    }
+
+    /**
+     * The same service with more Spring arguments: an argument whose key ({@code --key=}) the spec already has
+     * replaces it, since Spring would join two values of one key with a comma; the others are appended.
+     *
+     * @param extra arguments of the form {@code --key=value}
+     * @throws IllegalArgumentException if one is not of that form
+     */
+    public ServiceSpec withArgs(List<String> extra) {
+        List<String> merged = new ArrayList<>(args);
+        for (String arg : extra) {
+            String key = key(arg);
+            merged.removeIf(a -> key(a).equals(key));
+            merged.add(arg);
+        }
+        return new ServiceSpec(name, port, heap, merged);
+    }
+
+    /** The same service under another name (its log file and process marker) on another port. */
+    public ServiceSpec renamed(String newName, int newPort) {
+        return new ServiceSpec(newName, newPort, heap, args);
+    }
+
+    /** {@code --key} of {@code --key=value}. */
+    static String key(String arg) {
+        int eq = arg.indexOf('=');
+        if (!arg.startsWith("--") || eq < 3) {
+            throw new IllegalArgumentException("a Spring argument must look like --key=value, was " + arg);
+        }
+        return arg.substring(0, eq);
     }
 
     /** The full command line, run with the given java binary. */

@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import tools.jackson.core.JacksonException;
@@ -19,20 +20,30 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @param startedAt when the stack was started
  * @param ports     the ports it uses
- * @param processes the processes started so far, in start order
+ * @param processes   the processes started so far, in start order
+ * @param serviceArgs the Spring arguments given to services beyond their defaults (such as {@code kb up --llm-url}'s
+ *                    tiers), by service, so that a restart starts a service as it was; never a secret (a key is
+ *                    passed as a {@code ${ENV_VAR}} placeholder that the service resolves)
  */
-public record StackState(Instant startedAt, StackPorts ports, List<ManagedProcess> processes) {
+public record StackState(Instant startedAt, StackPorts ports, List<ManagedProcess> processes,
+        Map<String, List<String>> serviceArgs) {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public StackState {
         processes = List.copyOf(processes);
+        serviceArgs = serviceArgs == null ? Map.of() : Map.copyOf(serviceArgs);
+    }
+
+    /** A state of services started with their default arguments only. */
+    public StackState(Instant startedAt, StackPorts ports, List<ManagedProcess> processes) {
+        this(startedAt, ports, processes, Map.of());
     }
 
     StackState with(ManagedProcess process) {
         List<ManagedProcess> next = new ArrayList<>(processes);
         next.add(process);
-        return new StackState(startedAt, ports, next);
+        return new StackState(startedAt, ports, next, serviceArgs);
     }
 
     /** True while any of its processes is still running. */

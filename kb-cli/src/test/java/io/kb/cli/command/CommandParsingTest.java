@@ -38,6 +38,34 @@ class CommandParsingTest {
     }
 
     @Test
+    void upTakesAnOpenAiCompatiblePrimaryTier() {
+        UpCommand up = new UpCommand();
+        new CommandLine(up).parseArgs("--llm-url", "http://127.0.0.1:11434/v1", "--llm-model", "qwen3:8b",
+                "--llm-slo", "750ms");
+
+        assertThat(up.primaryTier()).hasValueSatisfying(t -> {
+            assertThat(t.model()).isEqualTo("qwen3:8b");
+            assertThat(t.slo()).isEqualTo(Duration.ofMillis(750));
+        });
+    }
+
+    @Test
+    void upRefusesHalfAnLlmConfigurationAndAKeyVariableThatIsNotSet() {
+        UpCommand noModel = new UpCommand();
+        new CommandLine(noModel).parseArgs("--llm-url", "http://127.0.0.1:11434/v1");
+        UpCommand noUrl = new UpCommand();
+        new CommandLine(noUrl).parseArgs("--llm-model", "m");
+        UpCommand unsetKey = new UpCommand();
+        new CommandLine(unsetKey).parseArgs("--llm-url", "http://127.0.0.1:8000/v1", "--llm-model", "m",
+                "--llm-api-key-env", "KB_TEST_SURELY_UNSET_VARIABLE");
+
+        assertThatThrownBy(noModel::primaryTier).hasMessageContaining("--llm-model");
+        assertThatThrownBy(noUrl::primaryTier).hasMessageContaining("need --llm-url");
+        assertThatThrownBy(unsetKey::primaryTier).hasMessageContaining("KB_TEST_SURELY_UNSET_VARIABLE is not set");
+        assertThat(new UpCommand().primaryTier()).isEmpty();
+    }
+
+    @Test
     void readsDurationsInShortAndIsoForms() {
         DurationConverter c = new DurationConverter();
         assertThat(c.convert("90s")).isEqualTo(Duration.ofSeconds(90));
