@@ -13,10 +13,15 @@ public final class StackOptions {
             defaultValue = "${sys:kb.root:-.}")
     Path root;
 
+    public Path root() {
+        return root;
+    }
+
     @Option(names = "--home", description = "Where the stack keeps state, data and logs (default: <root>/.kb).")
     Path home;
 
-    LocalStack stack() {
+    /** The stack of this root and home, on the default ports. */
+    public LocalStack stack() {
         Path h = home != null ? home : root.resolve(".kb");
         return new LocalStack(root, h, StackPorts.defaults());
     }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +66,7 @@ public final class StandInLlm implements AutoCloseable {
     private final AtomicLong firstTokenMillis;
     private final AtomicLong tokenIntervalMillis = new AtomicLong();
     private final AtomicLong completions = new AtomicLong();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private StandInLlm(HttpServer server, String model, Duration firstTokenDelay) {
         this.server = server;
@@ -130,10 +132,13 @@ public final class StandInLlm implements AutoCloseable {
         return completions.get();
     }
 
+    /** Stops listening and ends the completions in progress; a second call does nothing. */
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            threads.shutdownNow();
+        }
     }
 
     private void chatCompletions(HttpExchange exchange) throws IOException {

@@ -308,7 +308,7 @@ public final class LocalStack {
 
     /**
      * Starts a second instance of a service of the running stack, wired like the stack's own (the same tokens, the
-     * same peers, the Spring arguments the stack gave it) plus the given arguments, on a free loopback port, from the
+     * same peers; not the extra arguments the stack was given) plus the given arguments, on a free loopback port, from the
      * jar the stack runs, with its log at {@code logs/<name>.log}. It is not part of the stack: the caller stops it
      * ({@link ManagedProcess#stop()}), and {@code kb down} does not know it. Benchmarks use it to measure a service
      * with another configuration beside the running one.
@@ -323,8 +323,8 @@ public final class LocalStack {
     public ManagedProcess startBeside(String service, String name, List<String> args, Duration timeout) {
         StackState state = running().orElseThrow(() -> new StackException("no stack is running in " + home
                 + "; start it with ./kb up"));
-        ServiceSpec spec = specs(state.serviceArgs()).stream().filter(s -> s.name().equals(service)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no service named " + service));
+        ServiceSpec spec = ServiceSpec.all(state.ports(), home).stream().filter(s -> s.name().equals(service))
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("no service named " + service));
         Path jar = home.resolve("run").resolve(service + ".jar");
         if (!Files.isRegularFile(jar)) {
             jar = serviceJar(service).orElseThrow(() -> new StackException("no jar of " + service + " under "
