@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Timeout(90)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext // closed with the class: its client would otherwise keep calling the server stopped after it
 class CachedAnswersOnRedisIT {
 
     private static final String QUESTION = "How many days of paid leave does an employee get?";
@@ -53,7 +55,8 @@ class CachedAnswersOnRedisIT {
         registry.add("kb.security.issuer", () -> TestIssuer.ISSUER);
         registry.add("kb.inference.retrieval-url", retrieval::url);
         registry.add("kb.inference.cache.backend", () -> "redis");
-        registry.add("kb.inference.cache.redis.uri", redis::uri);
+        // A lambda, read only when the context starts: without the binary there is no server, and no context.
+        registry.add("kb.inference.cache.redis.uri", () -> redis.uri());
     }
 
     @BeforeAll
