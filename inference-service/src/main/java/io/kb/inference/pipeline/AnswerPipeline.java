@@ -1,6 +1,7 @@
 package io.kb.inference.pipeline;
 
 import io.kb.inference.cache.AnswerCache;
+import io.kb.inference.cache.AnswerCacheException;
 import io.kb.inference.cache.AnswerKey;
 import io.kb.inference.cache.CachedAnswer;
 import io.kb.inference.cite.CitationChecker;
@@ -47,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics: {@code kb.inference.stage{stage}} times each stage, {@code kb.inference.answer.latency{tier}} the
  * whole answer, {@code kb.inference.answers{tier,outcome,cited}} counts answers, {@code kb.inference.cache{result}}
- * counts cache lookups.
+ * counts cache lookups: {@code hit}, {@code miss}, or {@code error} when the cache failed and the answer was computed.
  */
 public final class AnswerPipeline {
 
@@ -97,8 +98,7 @@ public final class AnswerPipeline {
 
         Optional<AnswerKey> key = cacheKey(question);
         if (key.isPresent()) {
-            Optional<CachedAnswer> hit = cache.flatMap(c -> c.get(key.get()));
-            count("kb.inference.cache", "result", hit.isPresent() ? "hit" : "miss");
+            Optional<CachedAnswer> hit = lookUp(key.get());
             if (hit.isPresent()) {
                 CachedAnswer a = hit.get();
                 listener.accept(a.answer());
@@ -207,6 +207,19 @@ public final class AnswerPipeline {
                     question.asker().principals(), version));
         } catch (RetrievalUnavailableException e) {
             log.info("answering without the cache: the index version is unknown ({})", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The cached answer, if any; a cache that fails is counted and answered around, as on a miss. */
+    private Optional<CachedAnswer> lookUp(AnswerKey key) {
+        try {
+            Optional<CachedAnswer> hit = cache.flatMap(c -> c.get(key));
+            count("kb.inference.cache", "result", hit.isPresent() ? "hit" : "miss");
+            return hit;
+        } catch (AnswerCacheException e) {
+            // The adapter logs the outage once; every failed lookup shows in the meter.
+            count("kb.inference.cache", "result", "error");
             return Optional.empty();
         }
     }

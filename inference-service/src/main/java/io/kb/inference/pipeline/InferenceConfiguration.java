@@ -3,6 +3,7 @@ package io.kb.inference.pipeline;
 import io.kb.inference.cache.AnswerCache;
 import io.kb.inference.cache.CacheProperties;
 import io.kb.inference.cache.CaffeineAnswerCache;
+import io.kb.inference.cache.RedisAnswerCache;
 import io.kb.inference.cite.CitationChecker;
 import io.kb.inference.condense.TieredQueryCondenser;
 import io.kb.inference.context.TokenBudgetContextAssembler;
@@ -71,15 +72,17 @@ class InferenceConfiguration {
 
     /**
      * The cache is a bean of its own type, present only when enabled: an {@code Optional<AnswerCache>} injection
-     * point looks for an {@code AnswerCache} bean, and would never see a bean of type {@code Optional}.
+     * point looks for an {@code AnswerCache} bean, and would never see a bean of type {@code Optional}. The Redis
+     * adapter is closed with the context (Spring infers its {@code close()}). Neither is part of readiness: without
+     * its cache the service answers, only slower.
      */
     @Bean
     @ConditionalOnProperty(prefix = "kb.inference.cache", name = "enabled", havingValue = "true",
             matchIfMissing = true)
-    AnswerCache answerCache(CacheProperties properties) {
+    AnswerCache answerCache(CacheProperties properties, MeterRegistry meters) {
         return switch (properties.backend()) {
             case MEMORY -> new CaffeineAnswerCache(properties.maxEntries(), properties.ttl());
-            case REDIS -> throw new IllegalStateException("kb.inference.cache.backend=redis is not available yet");
+            case REDIS -> new RedisAnswerCache(properties, meters);
         };
     }
 

@@ -1,16 +1,14 @@
 package io.kb.inference.generate.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +17,8 @@ import io.kb.inference.generate.GenerationCancelledException;
 import io.kb.inference.generate.GenerationException;
 import io.kb.inference.generate.GenerationException.Kind;
 import io.kb.inference.generate.GenerationRequest;
+import io.kb.inference.generate.Generator;
+import io.kb.inference.generate.GeneratorContract;
 import io.kb.inference.generate.PromptMessage;
 import io.kb.inference.generate.TokenSink;
 import io.kb.inference.generate.openai.ScriptedChatCompletionsServer.Received;
@@ -28,9 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 
-/** Each test ends in seconds; the timeout turns a generator that ignores its deadline into a failure, not a hang. */
+/**
+ * {@link OpenAiCompatibleGenerator} against a scripted chat completions server over real HTTP: the port's contract,
+ * then what is the API's own: the request it sends, usage, error statuses, deadlines, reasoning text, the key. Each
+ * test ends in seconds; the timeout turns a generator that ignores its deadline into a failure, not a hang.
+ */
 @Timeout(20)
-class OpenAiCompatibleGeneratorTest {
+class OpenAiCompatibleGeneratorTest extends GeneratorContract {
 
     private static final String KEY = "sk-test-0123456789abcdef";
 
@@ -48,13 +52,11 @@ class OpenAiCompatibleGeneratorTest {
     }
 
     @Test
-    void streamsDeltasInOrderAndReturnsTheirConcatenationWithUsage() {
+    void takesTheTokenCountsFromTheServersUsageChunk() {
         server.enqueue(Reply.streaming("Paris", " is the capital", " of France", " [1].").withUsage(42, 7));
 
         Generation generation = generator(KEY).generate(request(Duration.ofSeconds(10)), sink);
 
-        assertThat(pieces).containsExactly("Paris", " is the capital", " of France", " [1].");
-        assertThat(generation.text()).isEqualTo("Paris is the capital of France [1].");
         assertThat(generation.promptTokens()).isEqualTo(42);
         assertThat(generation.completionTokens()).isEqualTo(7);
         assertThat(generation.finishReason()).isEqualTo("stop");
@@ -151,17 +153,6 @@ class OpenAiCompatibleGeneratorTest {
     }
 
     @Test
-    void connectionRefusedIsUnavailable() throws IOException {
-        generator = new OpenAiCompatibleGenerator(new OpenAiGeneratorProperties(
-                "http://127.0.0.1:" + freePort() + "/v1", "m", KEY, Duration.ofSeconds(10), null, null, null, null));
-
-        GenerationException e = failure(generator, request(Duration.ofSeconds(10)));
-
-        assertThat(e.kind()).isEqualTo(Kind.UNAVAILABLE);
-        assertThat(e.textSent()).isFalse();
-    }
-
-    @Test
     void hangingServerTimesOutAtTheRequestDeadline() {
         server.enqueue(Reply.hanging());
         long started = System.nanoTime();
@@ -209,30 +200,6 @@ class OpenAiCompatibleGeneratorTest {
         assertThat(e.textSent()).isTrue();
         assertThat(e.getMessage()).contains("[DONE]");
         assertThat(pieces).containsExactly("Half", " an answer");
-    }
-
-    @Test
-    void cancellingSinkClosesTheConnectionAndIsRethrown() throws InterruptedException {
-        String[] many = new String[500];
-        for (int i = 0; i < many.length; i++) {
-            many[i] = "token" + i + " ";
-        }
-        server.enqueue(Reply.streaming(many).withChunkDelay(Duration.ofMillis(10)));
-        TokenSink leaving = text -> {
-            pieces.add(text);
-            if (pieces.size() == 2) {
-                throw new GenerationCancelledException("reader went away");
-            }
-        };
-
-        assertThatThrownBy(() -> generator(KEY).generate(request(Duration.ofSeconds(30)), leaving))
-                .isInstanceOf(GenerationCancelledException.class)
-                .hasMessage("reader went away");
-
-        assertThat(pieces).containsExactly("token0 ", "token1 ");
-        assertThat(server.awaitClientDisconnect(Duration.ofSeconds(5)))
-                .as("the server's next writes fail because the client closed the connection")
-                .isTrue();
     }
 
     @Test
@@ -304,12 +271,37 @@ class OpenAiCompatibleGeneratorTest {
         assertThat(generator(KEY).ready()).isFalse();
     }
 
-    @Test
-    void isNotReadyWhenNothingListens() throws IOException {
-        generator = new OpenAiCompatibleGenerator(new OpenAiGeneratorProperties(
-                "http://127.0.0.1:" + freePort() + "/v1", "m", null, null, null, null, null, null));
+    @Override
+    protected Generator generator() {
+        return generator != null ? generator : generator(KEY);
+    }
 
-        assertThat(generator.ready()).isFalse();
+    @Override
+    protected Optional<Backend> backend() {
+        return Optional.of(new Backend() {
+            @Override
+            public void answers(List<String> pieces, Duration between) {
+                server.enqueue(Reply.streaming(pieces.toArray(String[]::new)).withChunkDelay(between));
+            }
+
+            @Override
+            public String lastPrompt() {
+                StringBuilder prompt = new StringBuilder();
+                server.lastRequest().body().path("messages")
+                        .forEach(m -> prompt.append(m.path("content").asString()).append('\n'));
+                return prompt.toString();
+            }
+
+            @Override
+            public boolean awaitCancelled(Duration timeout) throws InterruptedException {
+                return server.awaitClientDisconnect(timeout);
+            }
+
+            @Override
+            public void stop() {
+                server.close();
+            }
+        });
     }
 
     private OpenAiCompatibleGenerator generator(String apiKey) {
@@ -329,12 +321,5 @@ class OpenAiCompatibleGeneratorTest {
         return new GenerationRequest("What is the capital?", Locale.ENGLISH, List.of(),
                 List.of(PromptMessage.system("Answer from the sources."), PromptMessage.user("What is the capital?")),
                 256, Instant.now().plus(deadline));
-    }
-
-    /** A port nothing listens on: bound to find it, then released. */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
