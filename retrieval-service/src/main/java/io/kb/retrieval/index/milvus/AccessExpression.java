@@ -1,9 +1,12 @@
 package io.kb.retrieval.index.milvus;
 
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.kb.contracts.FieldRules;
 import io.kb.retrieval.access.AccessFilter;
@@ -29,7 +32,7 @@ record AccessExpression(String expression, Map<String, Object> values) {
 
     /** Copies the values. */
     AccessExpression {
-        values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     /**
@@ -45,7 +48,7 @@ record AccessExpression(String expression, Map<String, Object> values) {
         text.append(" and ARRAY_CONTAINS_ANY(").append(ChunkRows.ACL).append(", {").append(PRINCIPALS).append("})");
         values.put(PRINCIPALS, sorted(access.principals()));
         int index = 0;
-        for (Map.Entry<String, String> entry : new java.util.TreeMap<>(filter.metadata()).entrySet()) {
+        for (Map.Entry<String, String> entry : new TreeMap<>(filter.metadata()).entrySet()) {
             String name = META_VALUE + index++;
             text.append(" and ").append(ChunkRows.META).append("[\"").append(checkedKey(entry.getKey()))
                     .append("\"] == {").append(name).append('}');
@@ -67,7 +70,7 @@ record AccessExpression(String expression, Map<String, Object> values) {
         return key;
     }
 
-    private static List<String> sorted(java.util.Collection<String> values) {
+    private static List<String> sorted(Collection<String> values) {
         List<String> list = new ArrayList<>(values);
         list.sort(null);
         return List.copyOf(list);

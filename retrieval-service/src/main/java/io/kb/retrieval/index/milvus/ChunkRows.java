@@ -3,6 +3,7 @@ package io.kb.retrieval.index.milvus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import com.google.gson.JsonArray;
@@ -89,7 +90,7 @@ final class ChunkRows {
      * @return the name of the model's chunk collection: letters, digits and underscores, as Milvus requires
      */
     static String chunkCollection(String prefix, EmbeddingInfo embedding) {
-        String model = embedding.model().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
+        String model = embedding.model().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_")
                 .replaceAll("^_+|_+$", "");
         String name = prefix + "_chunks_" + model + "_" + embedding.dimension();
         if (name.length() > 255) {
