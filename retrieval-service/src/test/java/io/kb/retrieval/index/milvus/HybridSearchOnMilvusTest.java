@@ -48,7 +48,7 @@ class HybridSearchOnMilvusTest {
             return List.of(row);
         };
         index = new MilvusChunkIndex(new IndexProperties.Milvus(URI.create(server.uri()), "", "", "kb",
-                IndexProperties.Consistency.STRONG, Duration.ofSeconds(1), Duration.ofSeconds(3),
+                IndexProperties.Consistency.STRONG, Duration.ofSeconds(10), Duration.ofSeconds(10),
                 IndexProperties.TextAnalyzer.CJK_ENGLISH, 16, 200, 64));
     }
 

@@ -129,7 +129,7 @@ class MilvusChunkIndexGrpcTest {
     void usesTheAnalyzerTheSettingsName() throws Exception {
         try (FakeMilvusServer other = FakeMilvusServer.start();
                 MilvusChunkIndex english = new MilvusChunkIndex(new IndexProperties.Milvus(URI.create(other.uri()),
-                        "", "", "kb", IndexProperties.Consistency.BOUNDED, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        "", "", "kb", IndexProperties.Consistency.BOUNDED, Duration.ofSeconds(10), Duration.ofSeconds(10),
                         IndexProperties.TextAnalyzer.ENGLISH, 16, 200, 64))) {
             english.apply(batch("handbook", 1, List.of("public"), Map.of(), "text"));
 
@@ -401,7 +401,8 @@ class MilvusChunkIndexGrpcTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        try (MilvusChunkIndex lazy = new MilvusChunkIndex(settings("http://127.0.0.1:" + port, "root:s3cret-token"))) {
+        try (MilvusChunkIndex lazy = new MilvusChunkIndex(
+                settings("http://127.0.0.1:" + port, "root:s3cret-token", Duration.ofSeconds(2)))) {
             ChunkIndexHealthIndicator health = new ChunkIndexHealthIndicator(lazy);
 
             assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
@@ -441,9 +442,14 @@ class MilvusChunkIndexGrpcTest {
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    /** Generous timeouts: the first connection of a JVM loads Netty, slow on a busy build machine. */
     private static IndexProperties.Milvus settings(String uri, String token) {
+        return settings(uri, token, Duration.ofSeconds(10));
+    }
+
+    private static IndexProperties.Milvus settings(String uri, String token, Duration connectTimeout) {
         return new IndexProperties.Milvus(URI.create(uri), token, "", "kb", IndexProperties.Consistency.STRONG,
-                Duration.ofSeconds(1), Duration.ofSeconds(3), IndexProperties.TextAnalyzer.CJK_ENGLISH, 16, 200, 64);
+                connectTimeout, Duration.ofSeconds(10), IndexProperties.TextAnalyzer.CJK_ENGLISH, 16, 200, 64);
     }
 
     /** Milvus holds an index of {@link #MODEL} already: the documents collection records it. */
