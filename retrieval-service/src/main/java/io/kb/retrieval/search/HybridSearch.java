@@ -16,6 +16,7 @@ import io.kb.retrieval.index.ChunkHit;
 import io.kb.retrieval.index.ChunkIndex;
 import io.kb.contracts.event.EmbeddingInfo;
 import io.kb.retrieval.index.EmbeddingMismatchException;
+import io.kb.retrieval.index.HybridChunkIndex;
 import io.kb.retrieval.index.IndexStats;
 import io.kb.retrieval.index.SearchFilter;
 import io.kb.retrieval.index.SearchRequest;
@@ -26,7 +27,8 @@ import io.micrometer.core.instrument.Timer;
  * A search as the numbered stages run it: (1) embed the query with the knowledge base's model, (2) dense retrieval
  * and (3) BM25 retrieval, both inside the index with the caller's access filter, (4) reciprocal rank fusion,
  * (5) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets BM25 results,
- * and the answer says so.
+ * and the answer says so. An index that fuses by itself ({@link HybridChunkIndex}, such as Milvus) runs (2) to (4)
+ * as one request (timing stage {@code hybrid}) when both lists weigh the same, which is what its RRF ranker does.
  */
 public final class HybridSearch {
 
@@ -75,6 +77,14 @@ public final class HybridSearch {
         if (q.mode() != Mode.BM25) {
             try {
                 float[] vector = timed("embed", timings, () -> embed(caller.tenant(), q.query()));         // 1
+                if (vector != null && q.mode() == Mode.HYBRID && index instanceof HybridChunkIndex fusing
+                        && properties.denseWeight() == properties.bm25Weight()) {
+                    List<ChunkHit> fused = timed("hybrid", timings, () -> fusing.searchHybrid(caller,     // 2-4
+                            SearchRequest.dense(vector, candidates).withFilter(q.filter()),
+                            SearchRequest.bm25(q.query(), candidates).withFilter(q.filter()),
+                            candidates, properties.rrfK()));
+                    return finish(q, fused, null, timings);
+                }
                 if (vector != null) {
                     List<ChunkHit> dense = timed("dense", timings, () -> index.search(caller,              // 2
                             SearchRequest.dense(vector, candidates).withFilter(q.filter())));
@@ -96,6 +106,10 @@ public final class HybridSearch {
         List<ChunkHit> fused = timed("fuse", timings, () -> rankings.size() == 1                             // 4
                 ? rankings.getFirst().hits()
                 : fuser.fuse(rankings, candidates));
+        return finish(q, fused, degraded, timings);
+    }
+
+    private Result finish(Query q, List<ChunkHit> fused, String degraded, Map<String, Double> timings) {
         List<ChunkHit> hits = q.groupByDocument() ? bestPerDocument(fused, q.topK())                          // 5
                 : fused.subList(0, Math.min(q.topK(), fused.size()));
         meters.summary("kb.retrieval.hits").record(hits.size());

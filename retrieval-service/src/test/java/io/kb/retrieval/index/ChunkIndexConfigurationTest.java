@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 
 import io.kb.retrieval.index.lucene.LuceneChunkIndex;
+import io.kb.retrieval.index.milvus.MilvusChunkIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 
@@ -56,8 +59,32 @@ class ChunkIndexConfigurationTest {
     }
 
     @Test
+    void startsAMilvusIndexInAnyProfileWhileMilvusIsDownAndReportsItInHealth() {
+        runner.withPropertyValues("kb.retrieval.index.engine=milvus", "kb.retrieval.index.milvus.uri=http://127.0.0.1:9",
+                        "kb.retrieval.index.milvus.token=root:s3cret", "kb.retrieval.index.milvus.connect-timeout=200ms",
+                        "kb.retrieval.index.milvus.consistency-level=bounded")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(ChunkIndex.class)).isInstanceOf(MilvusChunkIndex.class);
+                    IndexProperties.Milvus milvus = context.getBean(IndexProperties.class).milvus();
+                    assertThat(milvus.consistencyLevel()).isEqualTo(IndexProperties.Consistency.BOUNDED);
+                    assertThat(milvus.collectionPrefix()).isEqualTo("kb");
+                    Health health = context.getBean(ChunkIndexHealthIndicator.class).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.getDetails().toString()).contains("127.0.0.1:9").doesNotContain("s3cret");
+                });
+    }
+
+    @Test
+    void failsAtStartWithAnInvalidMilvusCollectionPrefix() {
+        runner.withPropertyValues("kb.retrieval.index.engine=milvus", "kb.retrieval.index.milvus.collection-prefix=kb-chunks")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("collectionPrefix"));
+    }
+
+    @Test
     void opensNoIndexOutsideTheLocalProfile() {
-        runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ChunkIndex.class));
+        runner.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ChunkIndex.class)
+                .doesNotHaveBean(ChunkIndexHealthIndicator.class));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -19,11 +19,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +41,6 @@ import io.kb.retrieval.index.Highlight;
 import io.kb.retrieval.index.IndexStats;
 import io.kb.retrieval.index.SearchFilter;
 import io.kb.retrieval.index.SearchRequest;
-import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
@@ -61,15 +58,10 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.search.uhighlight.Passage;
-import org.apache.lucene.search.uhighlight.PassageFormatter;
-import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
-import org.apache.lucene.search.uhighlight.WholeBreakIterator;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
-import org.apache.lucene.util.QueryBuilder;
 
 /**
  * The embedded chunk index: one Lucene index in a directory on local disk, with HNSW vectors (cosine
@@ -93,13 +85,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
     private static final String MODEL_KEY = "kb.embedding.model";
     private static final String DIMENSION_KEY = "kb.embedding.dimension";
 
-    /** Highlight whole chunks: they are bounded by the chunker, far below this. */
-    private static final int HIGHLIGHT_MAX_LENGTH = 1 << 20;
-
     private final Path path;
-    private final Analyzer analyzer = new CjkEnglishAnalyzer();
-    private final QueryBuilder queryBuilder = new QueryBuilder(analyzer);
-    private final UnifiedHighlighter highlighter;
+    private final Bm25Highlighter highlighter = new Bm25Highlighter(new CjkEnglishAnalyzer(), TEXT);
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
@@ -127,18 +114,13 @@ public final class LuceneChunkIndex implements ChunkIndex {
      */
     public LuceneChunkIndex(Path path, int hnswMaxConn, int hnswBeamWidth) {
         this.path = Objects.requireNonNull(path, "path");
-        this.highlighter = UnifiedHighlighter.builderWithoutSearcher(analyzer)
-                .withBreakIterator(LuceneChunkIndex::wholeText)
-                .withMaxLength(HIGHLIGHT_MAX_LENGTH)
-                .withFormatter(new HighlightFormatter())
-                .build();
         Directory openedDirectory = null;
         IndexWriter openedWriter = null;
         try {
             Files.createDirectories(path);
             openedDirectory = FSDirectory.open(path);
             this.embedding = recordedEmbedding(openedDirectory);
-            IndexWriterConfig config = new IndexWriterConfig(analyzer)
+            IndexWriterConfig config = new IndexWriterConfig(highlighter.analyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setCodec(new HnswCodec(hnswMaxConn, hnswBeamWidth));
             openedWriter = new IndexWriter(openedDirectory, config);
@@ -220,7 +202,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
                         request.k(), filter);
             }
             case BM25 -> {
-                textQuery = queryBuilder.createBooleanQuery(TEXT, request.queryText(), Occur.SHOULD);
+                textQuery = highlighter.textQuery(request.queryText());
                 if (textQuery == null) {
                     // Only stop words or punctuation: nothing to rank by.
                     return List.of();
@@ -239,7 +221,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
                     Document document = stored.document(scoreDoc.doc);
                     requirePermitted(access, document);
                     List<Highlight> highlights = textQuery == null ? List.of()
-                            : highlights(textQuery, document.get(TEXT));
+                            : highlighter.highlights(textQuery, document.get(TEXT));
                     hits.add(ChunkDocuments.hit(document, scoreDoc.score, highlights));
                 }
                 return hits;
@@ -352,18 +334,6 @@ public final class LuceneChunkIndex implements ChunkIndex {
         }
     }
 
-    private List<Highlight> highlights(Query textQuery, String text) throws IOException {
-        Object spans = highlighter.highlightWithoutSearcher(TEXT, textQuery, text, 1);
-        if (spans instanceof List<?> list) {
-            List<Highlight> highlights = new ArrayList<>(list.size());
-            for (Object span : list) {
-                highlights.add((Highlight) span);
-            }
-            return highlights;
-        }
-        return List.of();
-    }
-
     private Marker marker(String tenant, String documentId) throws IOException {
         Query query = new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(KIND, MARKER)), Occur.FILTER)
@@ -420,51 +390,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         return bytes;
     }
 
-    private static BreakIterator wholeText() {
-        return new WholeBreakIterator();
-    }
-
     /** The version a document holds and its chunk count (0 once removed). */
     private record Marker(long version, int chunkCount) {
-    }
-
-    /**
-     * Turns the highlighter's one passage (the whole chunk) into sorted, merged character spans:
-     * overlapping CJK bigrams ({@code 知识}, {@code 识库}) become one span ({@code 知识库}).
-     */
-    private static final class HighlightFormatter extends PassageFormatter {
-
-        @Override
-        public Object format(Passage[] passages, String content) {
-            List<int[]> spans = new ArrayList<>();
-            for (Passage passage : passages) {
-                for (int i = 0; i < passage.getNumMatches(); i++) {
-                    int start = passage.getMatchStarts()[i];
-                    int end = passage.getMatchEnds()[i];
-                    if (start < end) {
-                        spans.add(new int[] {start, end});
-                    }
-                }
-            }
-            spans.sort(Comparator.comparingInt(span -> span[0]));
-            List<Highlight> merged = new ArrayList<>();
-            int start = -1;
-            int end = -1;
-            for (int[] span : spans) {
-                if (start >= 0 && span[0] <= end) {
-                    end = Math.max(end, span[1]);
-                } else {
-                    if (start >= 0) {
-                        merged.add(new Highlight(start, end));
-                    }
-                    start = span[0];
-                    end = span[1];
-                }
-            }
-            if (start >= 0) {
-                merged.add(new Highlight(start, end));
-            }
-            return merged;
-        }
     }
 }

@@ -1,0 +1,92 @@
+package io.kb.retrieval.index.milvus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.kb.retrieval.access.Caller;
+import io.kb.retrieval.fusion.ReciprocalRankFusion;
+import io.kb.retrieval.index.IndexProperties;
+import io.kb.retrieval.index.SearchFilter;
+import io.kb.retrieval.search.HybridSearch;
+import io.kb.retrieval.search.QueryEmbedder;
+import io.kb.retrieval.search.SearchProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.milvus.grpc.HybridSearchRequest;
+import io.milvus.grpc.KeyValuePair;
+import io.milvus.grpc.SearchRequest;
+import io.milvus.grpc.TemplateValue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The search stage on a Milvus index: hybrid mode becomes one {@code hybridSearch} request when the weights agree. */
+class HybridSearchOnMilvusTest {
+
+    private FakeMilvusServer server;
+    private MilvusChunkIndex index;
+    private final QueryEmbedder embedder = (knowledgeBase, query) ->
+            new QueryEmbedder.QueryVector("m", new float[] {1, 0, 0, 0});
+
+    @BeforeEach
+    void start() throws Exception {
+        server = FakeMilvusServer.start();
+        server.queryAnswer = request -> {
+            TemplateValue key = request.getExprTemplateValuesMap().get("key");
+            if (key == null || !key.getStringVal().equals("#embedding")) {
+                return List.of();
+            }
+            Map<String, Object> row = new HashMap<>();
+            row.put("doc_key", "#embedding");
+            row.put("version", 0L);
+            row.put("state", "embedding");
+            row.put("info", "{\"model\":\"m\",\"dimension\":4}");
+            return List.of(row);
+        };
+        index = new MilvusChunkIndex(new IndexProperties.Milvus(URI.create(server.uri()), "", "", "kb",
+                IndexProperties.Consistency.STRONG, Duration.ofSeconds(10), Duration.ofSeconds(10),
+                IndexProperties.TextAnalyzer.CJK_ENGLISH, 16, 200, 64));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        index.close();
+        server.close();
+    }
+
+    @Test
+    void hybridModeRunsOneHybridSearchWithTheConfiguredRrfConstant() {
+        HybridSearch search = search(1.0, 1.0);
+
+        HybridSearch.Result result = search.search(Caller.of("acme", "alice", List.of("eng")),
+                new HybridSearch.Query("leave policy", 5, HybridSearch.Mode.HYBRID, SearchFilter.NONE, false));
+
+        assertThat(result.timings()).containsKey("hybrid").doesNotContainKeys("dense", "bm25", "fuse");
+        HybridSearchRequest hybrid = server.requests(HybridSearchRequest.class).getFirst();
+        assertThat(hybrid.getFunctionScore().getFunctions(0).getParamsList())
+                .contains(KeyValuePair.newBuilder().setKey("k").setValue("30").build());
+        assertThat(server.requests(SearchRequest.class)).isEmpty();
+    }
+
+    @Test
+    void unequalWeightsFuseInJavaFromTwoSearches() {
+        HybridSearch search = search(2.0, 1.0);
+
+        HybridSearch.Result result = search.search(Caller.of("acme", "alice", List.of("eng")),
+                new HybridSearch.Query("leave policy", 5, HybridSearch.Mode.HYBRID, SearchFilter.NONE, false));
+
+        assertThat(result.timings()).containsKeys("dense", "bm25", "fuse").doesNotContainKey("hybrid");
+        assertThat(server.requests(HybridSearchRequest.class)).isEmpty();
+        assertThat(server.requests(SearchRequest.class)).hasSize(2);
+    }
+
+    private HybridSearch search(double denseWeight, double bm25Weight) {
+        SearchProperties properties = new SearchProperties(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), 20,
+                30, denseWeight, bm25Weight, 100);
+        return new HybridSearch(index, embedder, new ReciprocalRankFusion(30), properties, new SimpleMeterRegistry());
+    }
+}
