@@ -21,7 +21,7 @@ final class OpenAiApiClient {
     }
 
     HttpResponse<String> post(String path, String token, Object body) throws Exception {
-        return postRaw(path, token, body instanceof String s ? s : json.writeValueAsString(body));
+        return postRaw(path, token, body instanceof String s ? s : json(body));
     }
 
     HttpResponse<String> postRaw(String path, String token, String body) throws Exception {
@@ -48,6 +48,10 @@ final class OpenAiApiClient {
 
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    String json(Object body) {
+        return json.writeValueAsString(body);
     }
 
     JsonNode read(String body) {

@@ -86,7 +86,7 @@ public final class ScriptedChatCompletionsServer implements AutoCloseable {
                     hang);
         }
 
-        Reply withChunkDelay(Duration delay) {
+        public Reply withChunkDelay(Duration delay) {
             return new Reply(status, errorMessage, errorType, pieces, firstChunkDelay, delay, finishReason, usage,
                     cutOff, hang);
         }
@@ -185,7 +185,7 @@ public final class ScriptedChatCompletionsServer implements AutoCloseable {
     }
 
     /** Waits until a write of a stream failed because the client had closed the connection. */
-    boolean awaitClientDisconnect(Duration timeout) throws InterruptedException {
+    public boolean awaitClientDisconnect(Duration timeout) throws InterruptedException {
         return disconnected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
