@@ -67,7 +67,7 @@ final class OpenAiErrorResolver implements HandlerExceptionResolver {
             response.setCharacterEncoding("UTF-8");
             response.getOutputStream().write(json.writeValueAsBytes(error.body()));
             response.flushBuffer();
-        } catch (IOException written) {
+        } catch (IOException | IllegalStateException written) {
             log.debug("could not write the error of {}: {}", path, written.toString());
         }
         return new ModelAndView();
