@@ -1,6 +1,7 @@
 package io.kb.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +14,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.UnauthorizedException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.kb.cli.ingest.Ingestion;
 import io.kb.cli.ingest.SampleKnowledgeBase;
 import io.kb.cli.stack.LocalStack;
@@ -262,6 +272,87 @@ class LocalStackIT {
     }
 
     @Test
+    @Order(11)
+    void theOfficialOpenAiClientGetsACitedCompletionAndListsTheModel() throws Exception {
+        SampleQuestions.Question q = sampleQuestion("a03");
+        OpenAIClient openAi = openAiClient(token(q.user()));
+        try {
+            assertThat(openAi.models().list().data()).extracting(com.openai.models.models.Model::id).contains("kb");
+
+            ChatCompletion completion = openAi.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("kb").addSystemMessage("Answer briefly.").addUserMessage(q.question()).build());
+
+            String text = completion.choices().getFirst().message().content().orElseThrow();
+            System.out.println("[openai] " + q.id() + " " + text);
+            assertThat(text).matches("(?s).*\\[\\d+].*");
+            q.facts().forEach(f -> assertThat(text).containsIgnoringCase(f));
+            assertThat(completion.choices().getFirst().finishReason())
+                    .isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+            List<Map<String, Object>> citations = completion._additionalProperties().get("citations")
+                    .convert(new TypeReference<List<Map<String, Object>>>() { });
+            assertThat(citations).extracting(c -> c.get("documentId")).containsAnyElementsOf(q.documents());
+            Map<String, Object> kb = completion._additionalProperties().get("kb")
+                    .convert(new TypeReference<Map<String, Object>>() { });
+            assertThat(kb.get("dontKnow")).isEqualTo(false);
+            assertThat(kb.get("answerId").toString()).startsWith("ans_");
+        } finally {
+            openAi.close();
+        }
+    }
+
+    @Test
+    @Order(12)
+    void theOfficialOpenAiClientStreamsACitedCompletion() throws Exception {
+        SampleQuestions.Question q = sampleQuestion("a01");
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model("kb")
+                .addUserMessage(q.question())
+                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
+        StringBuilder text = new StringBuilder();
+        List<ChatCompletionChunk> chunks = new java.util.ArrayList<>();
+        OpenAIClient openAi = openAiClient(token(q.user()));
+        try (StreamResponse<ChatCompletionChunk> stream = openAi.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(chunk -> {
+                chunks.add(chunk);
+                chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append));
+            });
+        } finally {
+            openAi.close();
+        }
+
+        System.out.println("[openai] streamed " + q.id() + " in " + chunks.size() + " chunks: " + text);
+        assertThat(text.toString()).matches("(?s).*\\[\\d+].*");
+        q.facts().forEach(f -> assertThat(text.toString()).containsIgnoringCase(f));
+        assertThat(chunks.getFirst().choices().getFirst().delta().role()).isPresent();
+        ChatCompletionChunk last = chunks.stream().filter(c -> !c.choices().isEmpty()).reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(last.choices().getFirst().finishReason())
+                .contains(ChatCompletionChunk.Choice.FinishReason.STOP);
+        List<Map<String, Object>> citations = last._additionalProperties().get("citations")
+                .convert(new TypeReference<List<Map<String, Object>>>() { });
+        assertThat(citations).extracting(c -> c.get("documentId")).containsAnyElementsOf(q.documents());
+        assertThat(chunks.getLast().choices()).isEmpty();
+        assertThat(chunks.getLast().usage()).isPresent();
+    }
+
+    @Test
+    @Order(13)
+    void theOfficialOpenAiClientIsRefusedWithoutAValidKey() {
+        OpenAIClient openAi = openAiClient("not-a-token");
+        try {
+            assertThatThrownBy(() -> openAi.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model("kb").addUserMessage("How many days of annual leave do I get?").build()))
+                    .isInstanceOfSatisfying(UnauthorizedException.class, e -> {
+                        assertThat(e.statusCode()).isEqualTo(401);
+                        assertThat(e.code()).contains("invalid_api_key");
+                    });
+            assertThatThrownBy(() -> openAi.models().list()).isInstanceOf(UnauthorizedException.class);
+        } finally {
+            openAi.close();
+        }
+    }
+
+    @Test
     @Order(100)
     void stoppingLeavesNoProcessAndNoOpenPort() {
         stack.stop(StackListener.SILENT);
@@ -278,6 +369,17 @@ class LocalStackIT {
                 "{\"username\":\"" + user + "\",\"password\":\"demo\"}", Map.of());
         assertThat(r.statusCode()).as("login of " + user).isEqualTo(200);
         return json.readTree(r.body()).path("access_token").asString();
+    }
+
+    /** The official OpenAI client, pointed at the gateway's OpenAI-compatible API with a token as its key. */
+    private static OpenAIClient openAiClient(String apiKey) {
+        return OpenAIOkHttpClient.builder().baseUrl(stack.url("gateway").resolve("/v1").toString()).apiKey(apiKey)
+                .maxRetries(0).timeout(Duration.ofSeconds(60)).build();
+    }
+
+    private static SampleQuestions.Question sampleQuestion(String id) throws Exception {
+        return SampleQuestions.read(root.resolve("samples/knowledge-base")).stream()
+                .filter(q -> q.id().equals(id)).findFirst().orElseThrow();
     }
 
     /** An answer through the gateway, as a demo user. */

@@ -66,7 +66,8 @@ class GatewayRoutingIT {
                 "/api/v1/answers", "inference",
                 "/api/v1/answers/stream", "inference",
                 "/v1/chat/completions", "inference",
-                "/v1/models", "inference");
+                "/v1/models", "inference",
+                "/v1/models/kb", "inference");
         routes.forEach((path, upstream) -> client.post().uri(path).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{}").exchange()
                 .expectStatus().isOk()
@@ -122,6 +123,19 @@ class GatewayRoutingIT {
                 .expectBody()
                 .jsonPath("$.type").isEqualTo("urn:kb:problem:validation")
                 .jsonPath("$.requestId").isEqualTo("nf-2");
+        assertThat(upstreams.seen()).isEmpty();
+    }
+
+    @Test
+    void unknownPathsOfTheOpenAiApiAreNotFoundInOpenAisErrorShape() {
+        client.get().uri("/v1/embeddings").header("X-Request-Id", "nf-3").exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectHeader().valueEquals("X-Request-Id", "nf-3")
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("not_found")
+                .jsonPath("$.error.message").isNotEmpty();
         assertThat(upstreams.seen()).isEmpty();
     }
 

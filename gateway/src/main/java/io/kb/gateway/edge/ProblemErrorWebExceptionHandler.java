@@ -21,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Every error that reaches the edge (no route, upstream down, a filter's rejection) leaves as an RFC 9457
- * problem with a stable type and the request id, never as a stack trace or Boot's default error map.
+ * problem with a stable type and the request id, never as a stack trace or Boot's default error map; under
+ * {@code /v1/}, the OpenAI-compatible API, it leaves in OpenAI's error shape instead ({@link OpenAiErrorBody}).
  */
 @Component
 @Order(-2) // before Boot's DefaultErrorWebExceptionHandler (-1)
@@ -48,14 +49,17 @@ public class ProblemErrorWebExceptionHandler implements ErrorWebExceptionHandler
         if (id != null) {
             problem.setProperty("requestId", id);
         }
-        problem.setInstance(exchange.getRequest().getURI().resolve(exchange.getRequest().getPath().value()));
-        byte[] body = json.writeValueAsBytes(problem);
+        String path = exchange.getRequest().getPath().value();
+        problem.setInstance(exchange.getRequest().getURI().resolve(path));
+        // OpenAI clients read only OpenAI's error shape; the request id is still in the X-Request-Id header.
+        boolean openAi = OpenAiErrorBody.applies(path);
+        byte[] body = json.writeValueAsBytes(openAi ? OpenAiErrorBody.of(problem) : problem);
         response.setStatusCode(HttpStatusCode.valueOf(problem.getStatus()));
         if (error instanceof ErrorResponse known) {
             // The headers that go with the status: WWW-Authenticate on a 401, Allow on a 405, Accept on a 415.
             response.getHeaders().putAll(known.getHeaders());
         }
-        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.getHeaders().setContentType(openAi ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON);
         response.getHeaders().setContentLength(body.length);
         DataBuffer buffer = response.bufferFactory().wrap(body);
         return response.writeWith(Mono.just(buffer));

@@ -28,7 +28,7 @@ class ApiRoutes {
                         .filters(f -> resilient(f, "retrieval", resilience.retry())).uri(upstreams.retrieval()))
                 .route("answers", r -> r.path("/api/v1/answers", "/api/v1/answers/**")
                         .filters(f -> resilient(f, "inference", resilience.retry())).uri(upstreams.inference()))
-                .route("openai", r -> r.path("/v1/chat/completions", "/v1/models")
+                .route("openai", r -> r.path("/v1/chat/completions", "/v1/models", "/v1/models/**")
                         .filters(f -> resilient(f, "inference", resilience.retry())).uri(upstreams.inference()))
                 .build();
     }

@@ -106,6 +106,36 @@ class GatewayAuthenticationIT {
     }
 
     @Test
+    void theOpenAiApiRefusesAMissingOrInvalidTokenInOpenAisErrorShape() {
+        Map<String, String> authorizations = new LinkedHashMap<>();
+        authorizations.put("no-token", null);
+        authorizations.put("malformed", "Bearer not.a.jwt");
+        authorizations.put("wrong-audience", "Bearer " + token(c -> c.audience("x")));
+        authorizations.forEach((name, authorization) -> {
+            for (String path : List.of("/v1/chat/completions", "/v1/models")) {
+                WebTestClient.RequestHeadersSpec<?> request = path.endsWith("completions")
+                        ? client.post().uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
+                        : client.get().uri(path);
+                if (authorization != null) {
+                    request = request.header(HttpHeaders.AUTHORIZATION, authorization);
+                }
+                request.exchange()
+                        .expectStatus().isUnauthorized()
+                        .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                        .expectHeader().value(HttpHeaders.WWW_AUTHENTICATE, v -> assertThat(v).startsWith("Bearer"))
+                        .expectHeader().exists("X-Request-Id")
+                        .expectBody()
+                        .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                        .jsonPath("$.error.code").isEqualTo("invalid_api_key")
+                        .jsonPath("$.error.param").isEmpty()
+                        .jsonPath("$.error.message").value(m -> assertThat(m.toString()).as(name).isNotBlank())
+                        .jsonPath("$.type").doesNotExist();
+            }
+        });
+        assertThat(upstreams.seen()).isEmpty();
+    }
+
+    @Test
     void anInvalidTokenIsChallengedWithInvalidToken() {
         client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + token(c -> c.audience("x")))
                 .exchange()

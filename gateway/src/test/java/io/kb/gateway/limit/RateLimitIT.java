@@ -36,6 +36,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
     "kb.gateway.local-issuer.users.v2.password=demo", "kb.gateway.local-issuer.users.v2.tenant=t2",
     "kb.gateway.local-issuer.users.v3.password=demo", "kb.gateway.local-issuer.users.v3.tenant=t2",
     "kb.gateway.local-issuer.users.w1.password=demo", "kb.gateway.local-issuer.users.w1.tenant=t3",
+    "kb.gateway.local-issuer.users.x1.password=demo", "kb.gateway.local-issuer.users.x1.tenant=t4",
 })
 @AutoConfigureWebTestClient
 @ActiveProfiles("local")
@@ -117,6 +118,30 @@ class RateLimitIT {
         assertThat(upstreams.seen()).hasSize(5);
 
         search(LocalLogin.tokenFor(client, "w1")).expectStatus().isOk();
+    }
+
+    @Test
+    void theOpenAiApiIsRefusedInOpenAisErrorShapeWithTheSameHeaders() {
+        String x1 = LocalLogin.tokenFor(client, "x1");
+        for (int i = 0; i < 3; i++) {
+            completion(x1).expectStatus().isOk();
+        }
+
+        completion(x1).expectStatus().isEqualTo(429)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectHeader().value(HttpHeaders.RETRY_AFTER, v -> assertThat(Long.parseLong(v)).isPositive())
+                .expectHeader().valueEquals(RateLimitFilter.REMAINING, "0")
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("requests")
+                .jsonPath("$.error.code").isEqualTo("rate_limit_exceeded")
+                .jsonPath("$.error.message").value(m -> assertThat(m.toString()).contains("try again in"));
+        assertThat(upstreams.seen()).hasSize(3);
+    }
+
+    private WebTestClient.ResponseSpec completion(String token) {
+        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .bodyValue("{\"model\":\"kb\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").exchange();
     }
 
     @Test

@@ -76,6 +76,23 @@ class RequestBodyLimitIT {
     }
 
     @Test
+    void anOversizedChatCompletionIsA413InOpenAisErrorShape() {
+        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(json(1025)).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.code").isEqualTo("payload_too_large")
+                .jsonPath("$.error.message").value(m -> assertThat(m.toString()).contains("1024"));
+        client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .body(chunks(8, 512), DataBuffer.class).exchange()
+                .expectStatus().isEqualTo(413)
+                .expectBody().jsonPath("$.error.code").isEqualTo("payload_too_large");
+        assertThat(upstreams.seen()).isEmpty();
+    }
+
+    @Test
     void bodiesWithinTheRoutesLimitPassWholeWithOrWithoutALength() {
         client.post().uri("/api/v1/search").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json(1024)).exchange()

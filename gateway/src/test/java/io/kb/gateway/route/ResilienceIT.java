@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.HttpHeaders;
@@ -40,6 +41,9 @@ class ResilienceIT {
 
     @Autowired
     WebTestClient client;
+
+    @Autowired
+    ReactiveResilience4JCircuitBreakerFactory breakers;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -85,6 +89,36 @@ class ResilienceIT {
                 .jsonPath("$.upstream").isEqualTo("retrieval")
                 .jsonPath("$.detail").value(d -> assertThat(d.toString()).doesNotContain("Exception"));
         assertThat(upstreams.seen()).isEmpty();
+    }
+
+    @Test
+    void theOpenAiApiGetsTheBreakersRefusalsInOpenAisErrorShape() {
+        int port = upstreams.stop("inference");
+        try {
+            try {
+                for (int i = 0; i < 4; i++) {
+                    completion().expectStatus().isEqualTo(502)
+                            .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                            .expectBody()
+                            .jsonPath("$.error.type").isEqualTo("server_error")
+                            .jsonPath("$.error.code").isEqualTo("upstream_unavailable");
+                }
+            } finally {
+                upstreams.restart("inference", port);
+            }
+
+            completion().expectStatus().isEqualTo(503)
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                    .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "30")
+                    .expectBody()
+                    .jsonPath("$.error.type").isEqualTo("server_error")
+                    .jsonPath("$.error.code").isEqualTo("upstream_unavailable")
+                    .jsonPath("$.error.message").value(m -> assertThat(m.toString()).contains("inference"));
+            assertThat(upstreams.seen()).isEmpty();
+        } finally {
+            // The other tests stream through the inference breaker: close it again.
+            breakers.getCircuitBreakerRegistry().circuitBreaker("inference").reset();
+        }
     }
 
     @Test
@@ -149,6 +183,11 @@ class ResilienceIT {
                 .expectStatus().isEqualTo(502)
                 .expectBody().jsonPath("$.type").isEqualTo("urn:kb:problem:upstream-unavailable");
         assertThat(posts).hasValue(2);
+    }
+
+    private WebTestClient.ResponseSpec completion() {
+        return client.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"kb\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").exchange();
     }
 
     private WebTestClient.ResponseSpec search() {

@@ -45,7 +45,8 @@ public record AnswerResponseBody(String id, String question, String query, Strin
     public record Citation(int marker, String documentId, String title, String chunkId, Integer page,
             int startOffset, int endOffset, String text) {
 
-        static Citation of(Source s) {
+        /** The citation of a numbered source. */
+        public static Citation of(Source s) {
             return new Citation(s.number(), s.documentId(), s.title(), s.chunkId(), s.page(), s.startOffset(),
                     s.endOffset(), s.text());
         }

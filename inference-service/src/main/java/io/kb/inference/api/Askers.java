@@ -5,12 +5,13 @@ import io.kb.service.security.AuthenticatedCaller;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /** The asker of a request: identity from the validated token, and the token to relay to retrieval-service. */
-final class Askers {
+public final class Askers {
 
     private Askers() {
     }
 
-    static Asker of(AuthenticatedCaller caller, Jwt jwt) {
+    /** The asker of a request authenticated with this token. */
+    public static Asker of(AuthenticatedCaller caller, Jwt jwt) {
         return new Asker(caller.userId(), caller.tenant(), caller.principals(), jwt.getTokenValue());
     }
 }

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
  * can rate an answer. Bounded; an answer rated after it was dropped is unknown.
  */
 @Component
-class RecentAnswers {
+public class RecentAnswers {
 
     /**
      * @param userId   who asked
@@ -27,7 +27,8 @@ class RecentAnswers {
     private final Cache<String, Given> given = Caffeine.newBuilder().maximumSize(50_000)
             .expireAfterWrite(Duration.ofHours(24)).build();
 
-    void remember(Answer answer, AuthenticatedCaller caller) {
+    /** Remembers an answer given to a caller, so that they can rate it. */
+    public void remember(Answer answer, AuthenticatedCaller caller) {
         given.put(answer.id(), new Given(caller.userId(), caller.tenant(), answer.tier(), answer.dontKnow()));
     }
 

@@ -33,14 +33,14 @@ import tools.jackson.databind.node.MissingNode;
  * request asked for {@code stream_options.include_usage}, then {@code data: [DONE]}, each event followed by a blank
  * line. Every request is recorded with its headers and JSON body.
  */
-final class ScriptedChatCompletionsServer implements AutoCloseable {
+public final class ScriptedChatCompletionsServer implements AutoCloseable {
 
     /** A content or reasoning piece of a streamed answer. */
-    record Piece(String content, String reasoning) {
+    public record Piece(String content, String reasoning) {
     }
 
     /** The token counts of a usage chunk. */
-    record Usage(int promptTokens, int completionTokens) {
+    public record Usage(int promptTokens, int completionTokens) {
     }
 
     /**
@@ -57,15 +57,15 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
      * @param cutOff          end the response after the pieces, with no finish reason, usage or {@code [DONE]}
      * @param hang            never answer, not even with headers
      */
-    record Reply(int status, String errorMessage, String errorType, List<Piece> pieces, Duration firstChunkDelay,
+    public record Reply(int status, String errorMessage, String errorType, List<Piece> pieces, Duration firstChunkDelay,
             Duration chunkDelay, String finishReason, Usage usage, boolean cutOff, boolean hang) {
 
-        static Reply streaming(String... contents) {
+        public static Reply streaming(String... contents) {
             return new Reply(200, null, null, Arrays.stream(contents).map(c -> new Piece(c, null)).toList(),
                     Duration.ZERO, Duration.ZERO, "stop", new Usage(17, contents.length), false, false);
         }
 
-        static Reply error(int status, String message, String type) {
+        public static Reply error(int status, String message, String type) {
             return new Reply(status, message, type, List.of(), Duration.ZERO, Duration.ZERO, null, null, false, false);
         }
 
@@ -86,7 +86,7 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
                     hang);
         }
 
-        Reply withChunkDelay(Duration delay) {
+        public Reply withChunkDelay(Duration delay) {
             return new Reply(status, errorMessage, errorType, pieces, firstChunkDelay, delay, finishReason, usage,
                     cutOff, hang);
         }
@@ -106,7 +106,7 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
                     cutOff, hang);
         }
 
-        Reply cutOffAfterPieces() {
+        public Reply cutOffAfterPieces() {
             return new Reply(status, errorMessage, errorType, pieces, firstChunkDelay, chunkDelay, finishReason, usage,
                     true, hang);
         }
@@ -120,7 +120,7 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
      * @param headers the headers, names in lower case
      * @param body    the JSON body, or a missing node when there was none
      */
-    record Received(String method, String path, Map<String, List<String>> headers, JsonNode body) {
+    public record Received(String method, String path, Map<String, List<String>> headers, JsonNode body) {
 
         /** The first value of a header, or {@code null}. */
         String header(String name) {
@@ -145,7 +145,7 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
     }
 
     /** Starts on a free port of the loopback interface. */
-    static ScriptedChatCompletionsServer start() {
+    public static ScriptedChatCompletionsServer start() {
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
             ScriptedChatCompletionsServer scripted = new ScriptedChatCompletionsServer(http);
@@ -160,12 +160,12 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
     }
 
     /** The base URL as {@link OpenAiGeneratorProperties#baseUrl()} takes it. */
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
 
     /** Queues the answer to the next chat completions request. */
-    ScriptedChatCompletionsServer enqueue(Reply reply) {
+    public ScriptedChatCompletionsServer enqueue(Reply reply) {
         replies.add(reply);
         return this;
     }
@@ -176,7 +176,7 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
     }
 
     /** Every request received so far, in order. */
-    List<Received> requests() {
+    public List<Received> requests() {
         return List.copyOf(received);
     }
 
@@ -185,7 +185,7 @@ final class ScriptedChatCompletionsServer implements AutoCloseable {
     }
 
     /** Waits until a write of a stream failed because the client had closed the connection. */
-    boolean awaitClientDisconnect(Duration timeout) throws InterruptedException {
+    public boolean awaitClientDisconnect(Duration timeout) throws InterruptedException {
         return disconnected.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
