@@ -2,7 +2,6 @@ package io.kb.inference.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kb.inference.api.AnswersApiIT.RetrievalStub;
 import io.kb.inference.cache.AnswerCache;
 import io.kb.inference.cache.RedisAnswerCache;
 import io.kb.service.redis.LocalRedisServer;
