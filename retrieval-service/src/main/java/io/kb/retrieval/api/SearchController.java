@@ -47,9 +47,10 @@ class SearchController {
         Caller who = Caller.of(caller.tenant(), caller.userId(), caller.groups());
         try {
             HybridSearch.Result r = search.search(who, new HybridSearch.Query(body.query(), topK, mode.toSearchMode(),
-                    filter, Boolean.TRUE.equals(body.groupByDocument())));
+                    filter, Boolean.TRUE.equals(body.groupByDocument()), !Boolean.FALSE.equals(body.rerank())));
             List<SearchResponse.Hit> hits = r.hits().stream().map(SearchResponse.Hit::of).toList();
-            return new SearchResponse(body.query(), mode.name().toLowerCase(Locale.ROOT), hits, r.degraded(), r.timings());
+            return new SearchResponse(body.query(), mode.name().toLowerCase(Locale.ROOT), hits, r.degraded(),
+                    r.reranked(), r.rerankReason(), r.timings());
         } catch (QueryEmbedder.QueryEmbeddingUnavailable e) {
             ErrorResponseException unavailable = problem(HttpStatus.SERVICE_UNAVAILABLE,
                     "dense retrieval is unavailable: " + e.getMessage());

@@ -19,13 +19,16 @@ import jakarta.validation.constraints.Size;
  * @param mode            {@code hybrid} (default), {@code dense} or {@code bm25}
  * @param filters         optional metadata equality filters and document ids
  * @param groupByDocument keep only the best chunk of each document
+ * @param rerank          {@code false} skips the reranking stage for this request; absent or {@code true} reranks
+ *                        when the service has a reranker, and is ignored when it has none
  */
 public record SearchRequestBody(
         @NotBlank @Size(max = 2000) String query,
         @Min(1) @Max(1000) Integer topK,
         SearchMode mode,
         Filters filters,
-        Boolean groupByDocument) {
+        Boolean groupByDocument,
+        Boolean rerank) {
 
     /**
      * @param metadata    chunk metadata that must match exactly

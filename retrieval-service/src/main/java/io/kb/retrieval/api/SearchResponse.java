@@ -13,11 +13,16 @@ import io.kb.retrieval.index.Highlight;
  * @param query    the query as received
  * @param mode     the mode that ran
  * @param hits     best first
- * @param degraded why the answer is not what the mode asked for (e.g. BM25 alone), absent when it is
- * @param timings  milliseconds by stage ({@code embed}, {@code dense}, {@code bm25}, {@code fuse})
+ * @param degraded     why the answer is not what the mode asked for (e.g. BM25 alone), absent when it is
+ * @param reranked     whether the hits are in the reranker's order; absent when the service has no reranker
+ * @param rerankReason why they are not (opted out, the reranker down, slow or malformed, its circuit open); absent
+ *                     when they are
+ * @param timings      milliseconds by stage ({@code embed}, {@code dense}, {@code bm25}, {@code fuse}, and
+ *                     {@code rerank} when the reranker was called)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SearchResponse(String query, String mode, List<Hit> hits, String degraded, Map<String, Double> timings) {
+public record SearchResponse(String query, String mode, List<Hit> hits, String degraded, Boolean reranked,
+        String rerankReason, Map<String, Double> timings) {
 
     /**
      * One chunk, with what a citation needs to point into its source.
@@ -30,7 +35,8 @@ public record SearchResponse(String query, String mode, List<Hit> hits, String d
      * @param page        the page, when the source has pages
      * @param startOffset where the chunk starts in the parsed document's text
      * @param endOffset   where it ends
-     * @param score       the score of the mode that ran (fused score in hybrid mode)
+     * @param score       the score of the mode that ran (fused score in hybrid mode), or the reranker's score when
+     *                    reranked
      * @param highlights  character ranges of the text that matched the query's words
      * @param source      where the document came from
      * @param metadata    the document's metadata

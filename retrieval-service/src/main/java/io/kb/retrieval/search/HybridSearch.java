@@ -20,15 +20,18 @@ import io.kb.retrieval.index.HybridChunkIndex;
 import io.kb.retrieval.index.IndexStats;
 import io.kb.retrieval.index.SearchFilter;
 import io.kb.retrieval.index.SearchRequest;
+import io.kb.retrieval.rerank.RerankStage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
  * A search as the numbered stages run it: (1) embed the query with the knowledge base's model, (2) dense retrieval
  * and (3) BM25 retrieval, both inside the index with the caller's access filter, (4) reciprocal rank fusion,
- * (5) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets BM25 results,
- * and the answer says so. An index that fuses by itself ({@link HybridChunkIndex}, such as Milvus) runs (2) to (4)
- * as one request (timing stage {@code hybrid}) when both lists weigh the same, which is what its RRF ranker does.
+ * (5) reranking of the best fused candidates, when a reranker is configured and the request does not opt out,
+ * (6) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets BM25 results,
+ * and the answer says so; a reranker that fails leaves the fused order, and the answer says so too. An index that
+ * fuses by itself ({@link HybridChunkIndex}, such as Milvus) runs (2) to (4) as one request (timing stage
+ * {@code hybrid}) when both lists weigh the same, which is what its RRF ranker does.
  */
 public final class HybridSearch {
 
@@ -41,16 +44,26 @@ public final class HybridSearch {
      * @param mode            which retrievers run
      * @param filter          metadata and document-id filters, applied inside the index
      * @param groupByDocument keep only the best chunk of each document
+     * @param rerank          whether to rerank, when a reranker is configured
      */
-    public record Query(String query, int topK, Mode mode, SearchFilter filter, boolean groupByDocument) {
+    public record Query(String query, int topK, Mode mode, SearchFilter filter, boolean groupByDocument,
+            boolean rerank) {
+
+        /** A query that reranks when a reranker is configured. */
+        public Query(String query, int topK, Mode mode, SearchFilter filter, boolean groupByDocument) {
+            this(query, topK, mode, filter, groupByDocument, true);
+        }
     }
 
     /**
-     * @param hits     best first
-     * @param degraded why the answer is not what the mode asked for, or null
-     * @param timings  milliseconds by stage
+     * @param hits         best first
+     * @param degraded     why the answer is not what the mode asked for, or null
+     * @param timings      milliseconds by stage
+     * @param reranked     whether the hits are in the reranker's order; null when no reranker is configured
+     * @param rerankReason why they are not, or null
      */
-    public record Result(List<ChunkHit> hits, String degraded, Map<String, Double> timings) {
+    public record Result(List<ChunkHit> hits, String degraded, Map<String, Double> timings, Boolean reranked,
+            String rerankReason) {
     }
 
     private final ChunkIndex index;
@@ -58,14 +71,23 @@ public final class HybridSearch {
     private final ResultFuser fuser;
     private final SearchProperties properties;
     private final MeterRegistry meters;
+    private final RerankStage reranking;
 
+    /** A search without a reranking stage. */
     public HybridSearch(ChunkIndex index, QueryEmbedder embedder, ResultFuser fuser, SearchProperties properties,
             MeterRegistry meters) {
+        this(index, embedder, fuser, properties, meters, null);
+    }
+
+    /** @param reranking the reranking stage, or null for none */
+    public HybridSearch(ChunkIndex index, QueryEmbedder embedder, ResultFuser fuser, SearchProperties properties,
+            MeterRegistry meters, RerankStage reranking) {
         this.index = index;
         this.embedder = embedder;
         this.fuser = fuser;
         this.properties = properties;
         this.meters = meters;
+        this.reranking = reranking;
     }
 
     public Result search(Caller caller, Query q) {
@@ -110,10 +132,22 @@ public final class HybridSearch {
     }
 
     private Result finish(Query q, List<ChunkHit> fused, String degraded, Map<String, Double> timings) {
-        List<ChunkHit> hits = q.groupByDocument() ? bestPerDocument(fused, q.topK())                          // 5
-                : fused.subList(0, Math.min(q.topK(), fused.size()));
+        List<ChunkHit> ranked = fused;
+        Boolean reranked = null;
+        String rerankReason = null;
+        if (reranking != null) {
+            RerankStage.Reranking r = reranking.rerank(q.query(), fused, q.topK(), q.rerank());                 // 5
+            if (r.called()) {
+                record("rerank", r.nanos(), timings);
+            }
+            ranked = r.hits();
+            reranked = r.reranked();
+            rerankReason = r.reason();
+        }
+        List<ChunkHit> hits = q.groupByDocument() ? bestPerDocument(ranked, q.topK())                         // 6
+                : ranked.subList(0, Math.min(q.topK(), ranked.size()));
         meters.summary("kb.retrieval.hits").record(hits.size());
-        return new Result(List.copyOf(hits), degraded, timings);
+        return new Result(List.copyOf(hits), degraded, timings, reranked, rerankReason);
     }
 
     /** The query's vector, or null when the index holds no vectors yet (nothing to search densely). */
@@ -148,10 +182,13 @@ public final class HybridSearch {
         try {
             return work.get();
         } finally {
-            long nanos = System.nanoTime() - t0;
-            timings.put(stage, nanos / 1e6);
-            Timer.builder("kb.retrieval.stage").tag("stage", stage).publishPercentileHistogram()
-                    .register(meters).record(nanos, TimeUnit.NANOSECONDS);
+            record(stage, System.nanoTime() - t0, timings);
         }
+    }
+
+    private void record(String stage, long nanos, Map<String, Double> timings) {
+        timings.put(stage, nanos / 1e6);
+        Timer.builder("kb.retrieval.stage").tag("stage", stage).publishPercentileHistogram()
+                .register(meters).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

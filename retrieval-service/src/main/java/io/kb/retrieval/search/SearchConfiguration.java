@@ -4,12 +4,14 @@ import io.kb.retrieval.fusion.ReciprocalRankFusion;
 import io.kb.retrieval.fusion.ResultFuser;
 import io.kb.retrieval.index.ChunkIndex;
 import io.micrometer.core.instrument.Gauge;
+import io.kb.retrieval.rerank.RerankStage;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
-/** The search stages, and the index's size as gauges. */
+/** The search stages (reranking when {@code kb.retrieval.rerank.type} names a reranker), and the index's size as gauges. */
 @Configuration(proxyBeanMethods = false)
 class SearchConfiguration {
 
@@ -25,11 +27,11 @@ class SearchConfiguration {
 
     @Bean
     HybridSearch hybridSearch(ChunkIndex index, QueryEmbedder embedder, ResultFuser fuser, SearchProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters, ObjectProvider<RerankStage> reranking) {
         Gauge.builder("kb.retrieval.index.chunks", index, i -> i.stats().chunkCount()).register(meters);
         Gauge.builder("kb.retrieval.index.documents", index, i -> i.stats().documentCount()).register(meters);
         Gauge.builder("kb.retrieval.index.size", index, i -> i.stats().sizeOnDiskBytes()).baseUnit("bytes")
                 .register(meters);
-        return new HybridSearch(index, embedder, fuser, properties, meters);
+        return new HybridSearch(index, embedder, fuser, properties, meters, reranking.getIfAvailable());
     }
 }
