@@ -8,6 +8,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -124,6 +125,7 @@ public record RerankProperties(
             @DefaultValue("16") int maxBatchSize) {
 
         /** Checks the settings; the messages name the setting. */
+        @ConstructorBinding
         public Triton {
             if (target == null || !target.matches("[^\\s:]+:\\d{1,5}")) {
                 throw new IllegalArgumentException("kb.retrieval.rerank.triton.target must be host:port, was '"

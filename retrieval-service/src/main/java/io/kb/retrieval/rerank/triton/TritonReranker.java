@@ -130,7 +130,7 @@ public final class TritonReranker implements Reranker {
                     + deadline.toMillis() + " ms (kb.retrieval.rerank.timeout)", e);
             case UNAVAILABLE, RESOURCE_EXHAUSTED -> new RerankerException(Failure.UNAVAILABLE, describe()
                     + " is unavailable: " + reason, e);
-            case NOT_FOUND -> new RerankerException(Failure.REJECTED, "Triton does not serve " + describe() + ": "
+            case NOT_FOUND -> new RerankerException(Failure.REJECTED, describe() + " is not served: "
                     + reason + "; check kb.retrieval.rerank.triton.model and model-version", e);
             case INVALID_ARGUMENT -> new RerankerException(Failure.REJECTED, describe() + " refused the request: "
                     + reason + "; check kb.retrieval.rerank.triton.query-input, passage-input, output and "
