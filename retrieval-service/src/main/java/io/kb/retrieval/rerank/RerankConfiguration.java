@@ -10,9 +10,10 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The reranking stage that {@code kb.retrieval.rerank.type} names; with {@code none} (the default) there is no
- * {@link RerankStage} bean and searches skip the stage. For {@code triton}: the channel (connecting on first use, so
- * the service starts while Triton is down), the {@link TritonReranker}, and the health component {@code reranker},
- * which is not in the readiness group.
+ * {@link RerankStage} bean and searches skip the stage. For {@code triton}: the channel, which starts connecting in
+ * the background at start-up so that the first search does not spend its reranking deadline on the connection (the
+ * service starts all the same while Triton is down), the {@link TritonReranker}, and the health component
+ * {@code reranker}, which is not in the readiness group.
  */
 @Configuration(proxyBeanMethods = false)
 class RerankConfiguration {
@@ -23,7 +24,9 @@ class RerankConfiguration {
 
         @Bean(destroyMethod = "shutdownNow")
         ManagedChannel rerankerChannel(RerankProperties properties) {
-            return properties.triton().openChannel();
+            ManagedChannel channel = properties.triton().openChannel();
+            channel.getState(true);
+            return channel;
         }
 
         @Bean

@@ -157,6 +157,8 @@ class SearchApiIT {
         JsonNode hybrid = search(dave, Map.of("query", "paid leave"));
         assertThat(documents(hybrid)).contains("leave.md");
         assertThat(hybrid.path("degraded").asString()).contains("BM25 alone");
+        assertThat(hybrid.has("reranked")).as("no reranker configured, nothing said about reranking").isFalse();
+        assertThat(hybrid.path("timings").has("rerank")).isFalse();
 
         HttpResponse<String> dense = post(Map.of("query", "paid leave", "mode", "dense"), dave, Map.of());
         assertThat(dense.statusCode()).isEqualTo(503);
