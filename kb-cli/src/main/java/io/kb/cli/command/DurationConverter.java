@@ -5,7 +5,7 @@ import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 
 /** Reads {@code 250ms}, {@code 90s}, {@code 3m}, {@code 1h}, {@code 2d} or an ISO-8601 duration ({@code PT3M}). */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
 
     @Override
     public Duration convert(String value) {

@@ -16,7 +16,7 @@ public final class StackOptions {
     @Option(names = "--home", description = "Where the stack keeps state, data and logs (default: <root>/.kb).")
     Path home;
 
-    LocalStack stack() {
+    public LocalStack stack() {
         Path h = home != null ? home : root.resolve(".kb");
         return new LocalStack(root, h, StackPorts.defaults());
     }

@@ -1,0 +1,161 @@
+package io.kb.cli.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+import io.kb.cli.KbCommand;
+import io.kb.cli.bench.ClosedLoopLoad.Length;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class GatewayBenchmarkTest {
+
+    @TempDir
+    Path dir;
+
+    private static GatewayBenchmark parse(String... args) {
+        String[] full = new String[args.length + 2];
+        full[0] = "bench";
+        full[1] = "gateway";
+        System.arraycopy(args, 0, full, 2, args.length);
+        CommandLine.ParseResult parsed = KbCommand.commandLine().parseArgs(full);
+        return (GatewayBenchmark) parsed.subcommand().subcommand().commandSpec().userObject();
+    }
+
+    /** Runs the command and returns its exit code and standard error. */
+    private record Run(int code, String err) {
+    }
+
+    private Run execute(String... args) {
+        CommandLine cli = KbCommand.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        String[] full = new String[args.length + 4];
+        full[0] = "bench";
+        full[1] = "gateway";
+        System.arraycopy(args, 0, full, 2, args.length);
+        full[full.length - 2] = "--root";
+        full[full.length - 1] = dir.toString();
+        return new Run(cli.execute(full), err.toString());
+    }
+
+    @Test
+    void defaultsMeasureFourConcurrenciesForTenSecondsInFourSlices() {
+        GatewayBenchmark bench = parse();
+
+        assertThat(bench.concurrency).containsExactly(1, 4, 16, 64);
+        assertThat(bench.mode).isEqualTo("hybrid");
+        assertThat(bench.topK).isEqualTo(5);
+        assertThat(bench.user).isEqualTo("bench");
+        assertThat(bench.tenant).isEqualTo("aurora");
+        assertThat(bench.query).isEqualTo(GatewayBenchmark.DEFAULT_QUERY);
+        assertThat(bench.warmUp).isEqualTo(Duration.ofSeconds(2));
+        assertThat(bench.json).isFalse();
+        assertThatCode(bench::validate).doesNotThrowAnyException();
+        assertThat(bench.sliceLengths()).containsExactly(new Length.Timed(Duration.ofMillis(2500)),
+                new Length.Timed(Duration.ofMillis(2500)), new Length.Timed(Duration.ofMillis(2500)),
+                new Length.Timed(Duration.ofMillis(2500)));
+        assertThat(bench.schedule()).contains("2 s warm-up per side", "10 s per side in 4 alternating slices");
+    }
+
+    @Test
+    void readsTheOptionsItIsGiven() {
+        GatewayBenchmark bench = parse("--concurrency", "2,8,32", "--duration", "30s", "--slices", "6",
+                "--warm-up", "500ms", "--mode", "bm25", "--top-k", "3", "--query", "expenses", "--user", "carol",
+                "--groups", "finance,executives", "--json");
+
+        assertThat(bench.concurrency).containsExactly(2, 8, 32);
+        assertThat(bench.duration).isEqualTo(Duration.ofSeconds(30));
+        assertThat(bench.warmUp).isEqualTo(Duration.ofMillis(500));
+        assertThat(bench.groups).containsExactly("finance", "executives");
+        assertThat(bench.json).isTrue();
+        assertThatCode(bench::validate).doesNotThrowAnyException();
+        assertThat(bench.sliceLengths()).hasSize(6).allMatch(l -> l.equals(new Length.Timed(Duration.ofSeconds(5))));
+        assertThat(bench.schedule()).contains("500 ms warm-up per side", "30 s per side in 6 alternating slices");
+    }
+
+    @Test
+    void requestsAreSharedOutOverTheSlicesWithTheRemainderFirst() {
+        GatewayBenchmark bench = parse("--requests", "10", "--slices", "4");
+
+        assertThat(bench.sliceLengths()).containsExactly(new Length.Counted(3), new Length.Counted(3),
+                new Length.Counted(2), new Length.Counted(2));
+        assertThat(bench.schedule()).contains("10 requests per side");
+    }
+
+    @Test
+    void badOptionsFailWithOneLineNamingTheOptionBeforeTouchingTheStack() {
+        Map<List<String>, String> cases = Map.of(
+                List.of("--concurrency", "1,0"), "--concurrency",
+                List.of("--duration", "5s", "--requests", "100"), "--duration and --requests",
+                List.of("--mode", "fuzzy"), "--mode must be one of hybrid, dense, bm25",
+                List.of("--requests", "3", "--slices", "4"), "--requests must be at least --slices",
+                List.of("--slices", "0"), "--slices",
+                List.of("--top-k", "0"), "--top-k",
+                List.of("--query", " "), "--query",
+                List.of("--tenant", "Not A Tenant"), "tenant");
+        cases.forEach((args, message) -> {
+            Run run = execute(args.toArray(String[]::new));
+            assertThat(run.code()).as("%s", args).isEqualTo(2);
+            assertThat(run.err()).as("%s", args).startsWith("kb: ").contains(message).doesNotContain("Exception");
+        });
+    }
+
+    @Test
+    void withoutARunningStackItSaysHowToStartOne() {
+        Run run = execute("--concurrency", "1");
+
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("no local stack is running").contains("./kb up");
+    }
+
+    @Test
+    void budgetRefusesACountedRunLargerThanTheTokensLeft() {
+        GatewayBenchmark.Budget budget = new GatewayBenchmark.Budget(1000, OptionalLong.of(5000));
+
+        assertThatCode(() -> budget.check(new Length.Counted(1000), 8)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> budget.check(new Length.Counted(1001), 8))
+                .isInstanceOf(GatewayBenchmark.Budget.Exhausted.class)
+                .hasMessageContaining("1000 tokens left").hasMessageContaining("RateLimit-Limit 5000")
+                .hasMessageContaining("KB_GATEWAY_RATELIMIT_TENANT_CAPACITY");
+    }
+
+    @Test
+    void budgetForATimedRunUsesTheFastestRateSeenWithHeadroom() {
+        GatewayBenchmark.Budget budget = new GatewayBenchmark.Budget(10_000, OptionalLong.of(100_000));
+        // 1000 requests in one second, leaving 8000 tokens.
+        budget.spent(new LoadSample(LoadSampleTest.millis(1000), 1_000_000_000L, Map.of(), Map.of(), 8000));
+
+        // 4 s at 1000/s with 1.5 x headroom and one per worker: 6004, fits in 8000; 6 s would need 9004.
+        assertThatCode(() -> budget.check(new Length.Timed(Duration.ofSeconds(4)), 4)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> budget.check(new Length.Timed(Duration.ofSeconds(6)), 4))
+                .isInstanceOf(GatewayBenchmark.Budget.Exhausted.class).hasMessageContaining("8000 tokens left")
+                .hasMessageContaining("about 9004 needed");
+    }
+
+    @Test
+    void budgetWithoutRateLimitHeadersNeverRefuses() {
+        GatewayBenchmark.Budget budget = new GatewayBenchmark.Budget(-1, OptionalLong.empty());
+        budget.spent(new LoadSample(LoadSampleTest.millis(1000), 1_000_000L, Map.of(), Map.of(), -1));
+
+        assertThatCode(() -> budget.check(new Length.Counted(Long.MAX_VALUE), 64)).doesNotThrowAnyException();
+        assertThatCode(() -> budget.check(new Length.Timed(Duration.ofHours(1)), 64)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void rateLimitNoteSaysWhetherTheLimitsAreOnAndHowManyTokensAreLeft() {
+        assertThat(GatewayBenchmark.rateLimitNote(OptionalLong.empty(), -1)).contains("rate limits are off");
+        assertThat(GatewayBenchmark.rateLimitNote(OptionalLong.of(100_000_000), 99_999_990))
+                .contains("RateLimit-Limit 100000000").contains("99999990 tokens left");
+    }
+}
