@@ -52,8 +52,12 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
      * @param direct      straight to retrieval-service, every slice added up (warm-up not counted)
      * @param gateway     through the gateway, likewise
      * @param clientCpu   the bench's own CPU use over the level, in cores (1.0 = one core busy all along)
+     * @param gatewayCpuMicros   the gateway's CPU time per request during its slices, in microseconds; NaN when
+     *                           unknown (endpoints other than the local stack's)
+     * @param retrievalCpuMicros retrieval-service's CPU time per request during the direct slices, likewise
      */
-    record Level(int concurrency, LoadSample direct, LoadSample gateway, double clientCpu) {
+    record Level(int concurrency, LoadSample direct, LoadSample gateway, double clientCpu, double gatewayCpuMicros,
+            double retrievalCpuMicros) {
 
         double addedP50Millis() {
             return gateway.percentileMillis(50) - direct.percentileMillis(50);
@@ -89,6 +93,8 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
         field(r, "machine", setup.processors() + " processors, shared by the stack and the bench");
         line(r, "");
         r.append(table());
+        line(r, "kb cpu: the bench's own CPU use, in cores. gw us, ret us: CPU microseconds per request of the gateway");
+        line(r, "(during its slices) and of retrieval-service (during the direct slices), from the processes' CPU times.");
         line(r, "");
         errors(r);
         verdict(r);
@@ -101,9 +107,9 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
     /** The figures alone, one row per concurrency. */
     String table() {
         StringBuilder t = new StringBuilder();
-        String format = "%5s | %9s %8s %8s | %9s %8s %8s | %8s %8s | %9s | %6s | %-9s | %6s%n";
+        String format = "%5s | %9s %8s %8s | %9s %8s %8s | %8s %8s | %9s | %6s | %-9s | %6s %6s %6s%n";
         t.append(String.format(Locale.ROOT, format, "conc", "direct/s", "p50 ms", "p99 ms", "gateway/s", "p50 ms",
-                "p99 ms", "+p50 ms", "+p99 ms", "gw/direct", "target", "errors", "kb CPU"));
+                "p99 ms", "+p50 ms", "+p99 ms", "gw/direct", "target", "errors", "kb cpu", "gw us", "ret us"));
         for (Level l : levels) {
             t.append(String.format(Locale.ROOT, format, l.concurrency(),
                     fixed(l.direct().throughput(), 1), fixed(l.direct().percentileMillis(50), 2),
@@ -112,7 +118,7 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
                     fixed(l.gateway().percentileMillis(99), 2),
                     signed(l.addedP50Millis()), signed(l.addedP99Millis()), fixed(l.throughputRatio(), 2),
                     l.meetsTarget() ? "met" : "missed", l.direct().failed() + "/" + l.gateway().failed(),
-                    fixed(l.clientCpu(), 2)));
+                    fixed(l.clientCpu(), 2), fixed(l.gatewayCpuMicros(), 0), fixed(l.retrievalCpuMicros(), 0)));
         }
         return t.toString();
     }
@@ -169,6 +175,8 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
             number(row, "throughputRatio", l.throughputRatio());
             row.put("targetMet", l.meetsTarget());
             number(row, "clientCpuCores", l.clientCpu());
+            number(row, "gatewayCpuMicrosPerRequest", l.gatewayCpuMicros());
+            number(row, "retrievalCpuMicrosPerRequest", l.retrievalCpuMicros());
         }
         if (stoppedEarly != null) {
             root.put("stoppedEarly", stoppedEarly);

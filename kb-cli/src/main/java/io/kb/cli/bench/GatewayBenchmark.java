@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -20,6 +21,7 @@ import io.kb.cli.command.DurationConverter;
 import io.kb.cli.command.StackOptions;
 import io.kb.cli.command.TokenCommand;
 import io.kb.cli.stack.LocalStack;
+import io.kb.cli.stack.ManagedProcess;
 import io.kb.cli.stack.StackException;
 import io.kb.cli.stack.StackPorts;
 import io.kb.cli.stack.StackState;
@@ -170,13 +172,14 @@ public final class GatewayBenchmark implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         ClosedLoopLoad directLoad = new ClosedLoopLoad(directClient, toDirect);
         ClosedLoopLoad gatewayLoad = new ClosedLoopLoad(gatewayClient, toGateway);
+        Processes processes = processes(stack);
         Budget budget = new Budget(remaining, limit);
         List<GatewayBenchResult.Level> levels = new ArrayList<>();
         String stoppedEarly = null;
         try {
             for (int c : concurrency) {
                 System.err.printf(Locale.ROOT, "Concurrency %d...%n", c);
-                levels.add(level(c, directLoad, gatewayLoad, budget));
+                levels.add(level(c, directLoad, gatewayLoad, budget, processes));
             }
         } catch (Budget.Exhausted e) {
             stoppedEarly = e.getMessage();
@@ -189,8 +192,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
     }
 
     /** One concurrency: warm-up on both sides, then the slices in alternating order. */
-    private GatewayBenchResult.Level level(int c, ClosedLoopLoad directLoad, ClosedLoopLoad gatewayLoad, Budget budget)
-            throws InterruptedException {
+    private GatewayBenchResult.Level level(int c, ClosedLoopLoad directLoad, ClosedLoopLoad gatewayLoad, Budget budget,
+            Processes processes) throws InterruptedException {
         long cpu0 = processCpuNanos();
         long wall0 = System.nanoTime();
         LoadSample direct = LoadSample.empty();
@@ -199,21 +202,81 @@ public final class GatewayBenchmark implements Callable<Integer> {
         direct = direct.plus(warmUpErrorsOnly(directLoad.run(c, new Length.Timed(warmUp))));
         budget.check(new Length.Timed(warmUp), c);
         gateway = gateway.plus(warmUpErrorsOnly(budget.spent(gatewayLoad.run(c, new Length.Timed(warmUp)))));
+        // CPU of the gateway during the gateway's slices, of retrieval-service during the direct ones.
+        CpuTally gatewayCpu = new CpuTally(processes.gateway());
+        CpuTally retrievalCpu = new CpuTally(processes.retrieval());
         List<Length> sliceLengths = sliceLengths();
         for (int i = 0; i < sliceLengths.size(); i++) {
             Length length = sliceLengths.get(i);
             boolean directFirst = i % 2 == 0;
             if (directFirst) {
-                direct = direct.plus(directLoad.run(c, length));
+                direct = direct.plus(retrievalCpu.during(() -> directLoad.run(c, length)));
             }
             budget.check(length, c);
-            gateway = gateway.plus(budget.spent(gatewayLoad.run(c, length)));
+            gateway = gateway.plus(budget.spent(gatewayCpu.during(() -> gatewayLoad.run(c, length))));
             if (!directFirst) {
-                direct = direct.plus(directLoad.run(c, length));
+                direct = direct.plus(retrievalCpu.during(() -> directLoad.run(c, length)));
             }
         }
         double cores = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
-        return new GatewayBenchResult.Level(c, direct, gateway, cores);
+        return new GatewayBenchResult.Level(c, direct, gateway, cores,
+                gatewayCpu.microsPerRequest(), retrievalCpu.microsPerRequest());
+    }
+
+    /** The processes whose CPU time is followed; unknown when the endpoints are not the local stack's. */
+    record Processes(ProcessCpu gateway, ProcessCpu retrieval) {
+    }
+
+    private Processes processes(LocalStack stack) {
+        if (gatewayUrl != null || retrievalUrl != null) {
+            return new Processes(ProcessCpu.UNKNOWN, ProcessCpu.UNKNOWN);
+        }
+        StackState state = stack.running().orElse(null);
+        if (state == null) {
+            return new Processes(ProcessCpu.UNKNOWN, ProcessCpu.UNKNOWN);
+        }
+        return new Processes(cpuOf(state, "gateway"), cpuOf(state, "retrieval-service"));
+    }
+
+    private static ProcessCpu cpuOf(StackState state, String name) {
+        return state.process(name).flatMap(ManagedProcess::handle).map(ProcessCpu::of).orElse(ProcessCpu.UNKNOWN);
+    }
+
+    /** A process's CPU time added up over the runs it was measured during; unknown once any reading was. */
+    static final class CpuTally {
+
+        private final ProcessCpu process;
+        private Duration used = Duration.ZERO;
+        private long requests;
+        private boolean known = true;
+
+        CpuTally(ProcessCpu process) {
+            this.process = process;
+        }
+
+        /** A run with the process's CPU time read before and after it. */
+        LoadSample during(Run run) throws InterruptedException {
+            Optional<Duration> before = process.used();
+            LoadSample sample = run.run();
+            Optional<Duration> after = process.used();
+            requests += sample.succeeded() + sample.failed();
+            if (before.isPresent() && after.isPresent()) {
+                used = used.plus(after.get().minus(before.get()));
+            } else {
+                known = false;
+            }
+            return sample;
+        }
+
+        /** CPU microseconds per request sent (answered or not) during the runs; NaN when unknown. */
+        double microsPerRequest() {
+            return known && requests > 0 ? used.toNanos() / 1000.0 / requests : Double.NaN;
+        }
+
+        /** One run of the load. */
+        interface Run {
+            LoadSample run() throws InterruptedException;
+        }
     }
 
     /** Each side's measurement cut into {@link #slices} runs; any remainder of requests goes to the first ones. */

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.kb.cli.KbCommand;
 import io.kb.cli.bench.ClosedLoopLoad.Length;
@@ -150,6 +152,45 @@ class GatewayBenchmarkTest {
 
         assertThatCode(() -> budget.check(new Length.Counted(Long.MAX_VALUE), 64)).doesNotThrowAnyException();
         assertThatCode(() -> budget.check(new Length.Timed(Duration.ofHours(1)), 64)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void cpuTallyDividesTheProcessesCpuTimeOverTheRunsByTheirRequests() throws Exception {
+        // A process that has used 1 ms more CPU at every reading: 2 ms over two runs of 10 and 25 + 5 requests.
+        AtomicLong millis = new AtomicLong();
+        GatewayBenchmark.CpuTally counting = new GatewayBenchmark.CpuTally(
+                () -> Optional.of(Duration.ofMillis(millis.incrementAndGet())));
+        // A process that used no CPU at all while the runs went on.
+        GatewayBenchmark.CpuTally idle = new GatewayBenchmark.CpuTally(() -> Optional.of(Duration.ofMillis(5)));
+
+        counting.during(() -> new LoadSample(LoadSampleTest.millis(10), 1, Map.of(), Map.of(), -1));
+        counting.during(() -> new LoadSample(LoadSampleTest.millis(25), 1, Map.of("HTTP 429", 5L), Map.of(), -1));
+        idle.during(() -> new LoadSample(LoadSampleTest.millis(10), 1, Map.of(), Map.of(), -1));
+
+        assertThat(counting.microsPerRequest()).isEqualTo(2000.0 / 40);
+        assertThat(idle.microsPerRequest()).isZero();
+    }
+
+    @Test
+    void cpuTallyOfAnUnknownProcessOrOfNoRequestsIsNaN() throws Exception {
+        GatewayBenchmark.CpuTally unknown = new GatewayBenchmark.CpuTally(ProcessCpu.UNKNOWN);
+        unknown.during(() -> new LoadSample(LoadSampleTest.millis(10), 1, Map.of(), Map.of(), -1));
+        assertThat(unknown.microsPerRequest()).isNaN();
+
+        GatewayBenchmark.CpuTally noRuns = new GatewayBenchmark.CpuTally(ProcessCpu.of(ProcessHandle.current()));
+        assertThat(noRuns.microsPerRequest()).isNaN();
+    }
+
+    @Test
+    void theCpuTimeOfARealProcessIsReadAndNeverGoesBack() {
+        ProcessCpu self = ProcessCpu.of(ProcessHandle.current());
+        Duration first = self.used().orElseThrow();
+        long sum = 0;
+        for (int i = 0; i < 5_000_000; i++) {
+            sum += Integer.toString(i).hashCode();
+        }
+        assertThat(sum).isNotZero();
+        assertThat(self.used().orElseThrow()).isPositive().isGreaterThanOrEqualTo(first);
     }
 
     @Test
