@@ -52,12 +52,13 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
      * @param direct      straight to retrieval-service, every slice added up (warm-up not counted)
      * @param gateway     through the gateway, likewise
      * @param clientCpu   the bench's own CPU use over the level, in cores (1.0 = one core busy all along)
-     * @param gatewayCpuMicros   the gateway's CPU time per request during its slices, in microseconds; NaN when
-     *                           unknown (endpoints other than the local stack's)
-     * @param retrievalCpuMicros retrieval-service's CPU time per request during the direct slices, likewise
+     * @param gatewayCpuMicros   the gateway's CPU time per request during its slices beyond its idle use, in
+     *                           microseconds; NaN when unknown (endpoints other than the local stack's)
+     * @param gatewayIdleCores   the gateway's CPU use during the direct slices, when no request reaches it, in cores
+     * @param retrievalCpuMicros retrieval-service's CPU time per request during the direct slices
      */
     record Level(int concurrency, LoadSample direct, LoadSample gateway, double clientCpu, double gatewayCpuMicros,
-            double retrievalCpuMicros) {
+            double gatewayIdleCores, double retrievalCpuMicros) {
 
         double addedP50Millis() {
             return gateway.percentileMillis(50) - direct.percentileMillis(50);
@@ -93,8 +94,9 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
         field(r, "machine", setup.processors() + " processors, shared by the stack and the bench");
         line(r, "");
         r.append(table());
-        line(r, "kb cpu: the bench's own CPU use, in cores. gw us, ret us: CPU microseconds per request of the gateway");
-        line(r, "(during its slices) and of retrieval-service (during the direct slices), from the processes' CPU times.");
+        line(r, "kb cpu: the bench's own CPU use, in cores. gw idle: the gateway's CPU use while only the direct side");
+        line(r, "runs, in cores. gw us: the gateway's CPU microseconds per request beyond that idle use; ret us:");
+        line(r, "retrieval-service's per direct request; both from the processes' CPU times.");
         line(r, "");
         errors(r);
         verdict(r);
@@ -107,9 +109,9 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
     /** The figures alone, one row per concurrency. */
     String table() {
         StringBuilder t = new StringBuilder();
-        String format = "%5s | %9s %8s %8s | %9s %8s %8s | %8s %8s | %9s | %6s | %-9s | %6s %6s %6s%n";
+        String format = "%5s | %9s %8s %8s | %9s %8s %8s | %8s %8s | %9s | %6s | %-9s | %6s %6s %7s %6s%n";
         t.append(String.format(Locale.ROOT, format, "conc", "direct/s", "p50 ms", "p99 ms", "gateway/s", "p50 ms",
-                "p99 ms", "+p50 ms", "+p99 ms", "gw/direct", "target", "errors", "kb cpu", "gw us", "ret us"));
+                "p99 ms", "+p50 ms", "+p99 ms", "gw/direct", "target", "errors", "kb cpu", "gw us", "gw idle", "ret us"));
         for (Level l : levels) {
             t.append(String.format(Locale.ROOT, format, l.concurrency(),
                     fixed(l.direct().throughput(), 1), fixed(l.direct().percentileMillis(50), 2),
@@ -118,7 +120,8 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
                     fixed(l.gateway().percentileMillis(99), 2),
                     signed(l.addedP50Millis()), signed(l.addedP99Millis()), fixed(l.throughputRatio(), 2),
                     l.meetsTarget() ? "met" : "missed", l.direct().failed() + "/" + l.gateway().failed(),
-                    fixed(l.clientCpu(), 2), fixed(l.gatewayCpuMicros(), 0), fixed(l.retrievalCpuMicros(), 0)));
+                    fixed(l.clientCpu(), 2), fixed(l.gatewayCpuMicros(), 0), fixed(l.gatewayIdleCores(), 2),
+                    fixed(l.retrievalCpuMicros(), 0)));
         }
         return t.toString();
     }
@@ -176,6 +179,7 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
             row.put("targetMet", l.meetsTarget());
             number(row, "clientCpuCores", l.clientCpu());
             number(row, "gatewayCpuMicrosPerRequest", l.gatewayCpuMicros());
+            number(row, "gatewayIdleCpuCores", l.gatewayIdleCores());
             number(row, "retrievalCpuMicrosPerRequest", l.retrievalCpuMicros());
         }
         if (stoppedEarly != null) {

@@ -202,25 +202,28 @@ public final class GatewayBenchmark implements Callable<Integer> {
         direct = direct.plus(warmUpErrorsOnly(directLoad.run(c, new Length.Timed(warmUp))));
         budget.check(new Length.Timed(warmUp), c);
         gateway = gateway.plus(warmUpErrorsOnly(budget.spent(gatewayLoad.run(c, new Length.Timed(warmUp)))));
-        // CPU of the gateway during the gateway's slices, of retrieval-service during the direct ones.
+        // CPU of the gateway during the gateway's slices and, as its idle use, during the direct ones; CPU of
+        // retrieval-service during the direct slices.
         CpuTally gatewayCpu = new CpuTally(processes.gateway());
+        CpuTally gatewayIdle = new CpuTally(processes.gateway());
         CpuTally retrievalCpu = new CpuTally(processes.retrieval());
         List<Length> sliceLengths = sliceLengths();
         for (int i = 0; i < sliceLengths.size(); i++) {
             Length length = sliceLengths.get(i);
             boolean directFirst = i % 2 == 0;
             if (directFirst) {
-                direct = direct.plus(retrievalCpu.during(() -> directLoad.run(c, length)));
+                direct = direct.plus(gatewayIdle.during(() -> retrievalCpu.during(() -> directLoad.run(c, length))));
             }
             budget.check(length, c);
             gateway = gateway.plus(budget.spent(gatewayCpu.during(() -> gatewayLoad.run(c, length))));
             if (!directFirst) {
-                direct = direct.plus(retrievalCpu.during(() -> directLoad.run(c, length)));
+                direct = direct.plus(gatewayIdle.during(() -> retrievalCpu.during(() -> directLoad.run(c, length))));
             }
         }
         double cores = (processCpuNanos() - cpu0) / (double) (System.nanoTime() - wall0);
         return new GatewayBenchResult.Level(c, direct, gateway, cores,
-                gatewayCpu.microsPerRequest(), retrievalCpu.microsPerRequest());
+                gatewayCpu.microsPerRequestBeyond(gatewayIdle.cores()), gatewayIdle.cores(),
+                retrievalCpu.microsPerRequestBeyond(0));
     }
 
     /** The processes whose CPU time is followed; unknown when the endpoints are not the local stack's. */
@@ -247,6 +250,7 @@ public final class GatewayBenchmark implements Callable<Integer> {
 
         private final ProcessCpu process;
         private Duration used = Duration.ZERO;
+        private long wallNanos;
         private long requests;
         private boolean known = true;
 
@@ -257,7 +261,9 @@ public final class GatewayBenchmark implements Callable<Integer> {
         /** A run with the process's CPU time read before and after it. */
         LoadSample during(Run run) throws InterruptedException {
             Optional<Duration> before = process.used();
+            long t0 = System.nanoTime();
             LoadSample sample = run.run();
+            wallNanos += System.nanoTime() - t0;
             Optional<Duration> after = process.used();
             requests += sample.succeeded() + sample.failed();
             if (before.isPresent() && after.isPresent()) {
@@ -268,9 +274,22 @@ public final class GatewayBenchmark implements Callable<Integer> {
             return sample;
         }
 
-        /** CPU microseconds per request sent (answered or not) during the runs; NaN when unknown. */
-        double microsPerRequest() {
-            return known && requests > 0 ? used.toNanos() / 1000.0 / requests : Double.NaN;
+        /** The process's average CPU use over the runs, in cores; NaN when unknown or nothing ran. */
+        double cores() {
+            return known && wallNanos > 0 ? used.toNanos() / (double) wallNanos : Double.NaN;
+        }
+
+        /**
+         * CPU microseconds per request sent (answered or not) during the runs, beyond what the process uses
+         * anyway; NaN when unknown or no request was sent.
+         *
+         * @param idleCores what the process uses without requests (JIT compilation, GC, timers), in cores
+         */
+        double microsPerRequestBeyond(double idleCores) {
+            if (!known || requests == 0 || Double.isNaN(idleCores)) {
+                return Double.NaN;
+            }
+            return (used.toNanos() - idleCores * wallNanos) / 1000.0 / requests;
         }
 
         /** One run of the load. */

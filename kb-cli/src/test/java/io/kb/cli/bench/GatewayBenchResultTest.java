@@ -29,10 +29,11 @@ class GatewayBenchResultTest {
     }
 
     private final GatewayBenchResult.Level fast = new GatewayBenchResult.Level(1,
-            sample(400, 1500, Map.of()), sample(380, 2000, Map.of()), 0.12, 180.4, 949.6);
+            sample(400, 1500, Map.of()), sample(380, 2000, Map.of()), 0.12, 180.4, 0.03,
+            949.6);
     private final GatewayBenchResult.Level slow = new GatewayBenchResult.Level(16,
             sample(500, 1000, Map.of()), sample(300, 2040, Map.of("HTTP 503", 2L)), 0.30, Double.NaN,
-            Double.NaN);
+            Double.NaN, Double.NaN);
 
     @Test
     void addedLatencyAndThroughputRatioComeFromBothSides() {
@@ -49,24 +50,24 @@ class GatewayBenchResultTest {
     @Test
     void theTargetsBoundsAreIncludedAndAnyErrorMissesIt() {
         GatewayBenchResult.Level atBounds = new GatewayBenchResult.Level(4,
-                sample(100, 1000, Map.of()), sample(90, 2000, Map.of()), 0, Double.NaN, Double.NaN);
+                sample(100, 1000, Map.of()), sample(90, 2000, Map.of()), 0, Double.NaN, Double.NaN, Double.NaN);
         assertThat(atBounds.addedP50Millis()).isEqualTo(GatewayBenchResult.TARGET_ADDED_P50_MS);
         assertThat(atBounds.throughputRatio()).isEqualTo(GatewayBenchResult.TARGET_RATIO);
         assertThat(atBounds.meetsTarget()).isTrue();
 
         GatewayBenchResult.Level overP50 = new GatewayBenchResult.Level(4,
-                sample(100, 1000, Map.of()), sample(100, 2010, Map.of()), 0, Double.NaN, Double.NaN);
+                sample(100, 1000, Map.of()), sample(100, 2010, Map.of()), 0, Double.NaN, Double.NaN, Double.NaN);
         assertThat(overP50.meetsTarget()).isFalse();
 
         GatewayBenchResult.Level withDirectErrors = new GatewayBenchResult.Level(4,
-                sample(100, 1000, Map.of("HTTP 500", 1L)), sample(100, 1000, Map.of()), 0, Double.NaN, Double.NaN);
+                sample(100, 1000, Map.of("HTTP 500", 1L)), sample(100, 1000, Map.of()), 0, Double.NaN, Double.NaN, Double.NaN);
         assertThat(withDirectErrors.meetsTarget()).isFalse();
     }
 
     @Test
     void nothingSucceededDirectlyGivesNoRatioAndNoVerdict() {
         GatewayBenchResult.Level none = new GatewayBenchResult.Level(1,
-                LoadSample.empty(), sample(10, 1000, Map.of()), 0, Double.NaN, Double.NaN);
+                LoadSample.empty(), sample(10, 1000, Map.of()), 0, Double.NaN, Double.NaN, Double.NaN);
 
         assertThat(none.throughputRatio()).isNaN();
         assertThat(none.addedP50Millis()).isNaN();
@@ -79,11 +80,11 @@ class GatewayBenchResultTest {
 
         assertThat(result.table()).isEqualTo("""
                  conc |  direct/s   p50 ms   p99 ms | gateway/s   p50 ms   p99 ms |  +p50 ms  +p99 ms | gw/direct \
-                | target | errors    | kb cpu  gw us ret us
+                | target | errors    | kb cpu  gw us gw idle ret us
                     1 |     400.0     1.50     1.50 |     380.0     2.00     2.00 |    +0.50    +0.50 |      0.95 \
-                |    met | 0/0       |   0.12    180    950
+                |    met | 0/0       |   0.12    180    0.03    950
                    16 |     500.0     1.00     1.00 |     300.0     2.04     2.04 |    +1.04    +1.04 |      0.60 \
-                | missed | 0/2       |   0.30      -      -
+                | missed | 0/2       |   0.30      -       -      -
                 """.replace("\n", System.lineSeparator()));
     }
 
@@ -112,7 +113,7 @@ class GatewayBenchResultTest {
     @Test
     void jsonCarriesTheSameFiguresAndNullForWhatCouldNotBeComputed() {
         GatewayBenchResult.Level none = new GatewayBenchResult.Level(64,
-                LoadSample.empty(), sample(10, 1000, Map.of()), 0, Double.NaN, Double.NaN);
+                LoadSample.empty(), sample(10, 1000, Map.of()), 0, Double.NaN, Double.NaN, Double.NaN);
         JsonNode root = JSON.readTree(new GatewayBenchResult(SETUP, List.of(fast, slow, none), null).json(JSON));
 
         assertThat(root.path("setup").path("mode").asString()).isEqualTo("bm25");
@@ -126,6 +127,7 @@ class GatewayBenchResultTest {
         assertThat(first.path("targetMet").asBoolean()).isTrue();
         assertThat(first.path("gatewayCpuMicrosPerRequest").asDouble()).isCloseTo(180.4, within(1e-9));
         assertThat(first.path("retrievalCpuMicrosPerRequest").asDouble()).isCloseTo(949.6, within(1e-9));
+        assertThat(first.path("gatewayIdleCpuCores").asDouble()).isCloseTo(0.03, within(1e-9));
         JsonNode second = root.path("levels").get(1);
         assertThat(second.path("gateway").path("errors").path("HTTP 503").asLong()).isEqualTo(2);
         assertThat(second.path("gateway").path("errorSamples").path("HTTP 503").asString())

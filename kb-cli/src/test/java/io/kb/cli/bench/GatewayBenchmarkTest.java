@@ -3,6 +3,7 @@ package io.kb.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -167,18 +168,39 @@ class GatewayBenchmarkTest {
         counting.during(() -> new LoadSample(LoadSampleTest.millis(25), 1, Map.of("HTTP 429", 5L), Map.of(), -1));
         idle.during(() -> new LoadSample(LoadSampleTest.millis(10), 1, Map.of(), Map.of(), -1));
 
-        assertThat(counting.microsPerRequest()).isEqualTo(2000.0 / 40);
-        assertThat(idle.microsPerRequest()).isZero();
+        assertThat(counting.microsPerRequestBeyond(0)).isEqualTo(2000.0 / 40);
+        assertThat(counting.cores()).isPositive();
+        assertThat(idle.microsPerRequestBeyond(0)).isZero();
+        assertThat(idle.cores()).isZero();
+    }
+
+    @Test
+    void cpuTallySubtractsWhatTheProcessUsesWithoutRequests() throws Exception {
+        // 2 ms of CPU over one run of 20 requests; the run's wall time is whatever it took here.
+        AtomicLong millis = new AtomicLong();
+        GatewayBenchmark.CpuTally busy = new GatewayBenchmark.CpuTally(
+                () -> Optional.of(Duration.ofMillis(2 * millis.getAndIncrement())));
+        busy.during(() -> new LoadSample(LoadSampleTest.millis(20), 1, Map.of(), Map.of(), -1));
+        double gross = busy.microsPerRequestBeyond(0);
+        assertThat(gross).isEqualTo(100.0);
+        // Whatever the wall time was, an idle use of c cores takes c x wall off the 2 ms, spread over 20 requests.
+        double cores = busy.cores();
+        assertThat(cores).isPositive();
+        assertThat(busy.microsPerRequestBeyond(cores / 2)).isCloseTo(50.0, within(1e-6));
+        assertThat(busy.microsPerRequestBeyond(cores)).isCloseTo(0.0, within(1e-6));
+        assertThat(busy.microsPerRequestBeyond(Double.NaN)).isNaN();
     }
 
     @Test
     void cpuTallyOfAnUnknownProcessOrOfNoRequestsIsNaN() throws Exception {
         GatewayBenchmark.CpuTally unknown = new GatewayBenchmark.CpuTally(ProcessCpu.UNKNOWN);
         unknown.during(() -> new LoadSample(LoadSampleTest.millis(10), 1, Map.of(), Map.of(), -1));
-        assertThat(unknown.microsPerRequest()).isNaN();
+        assertThat(unknown.microsPerRequestBeyond(0)).isNaN();
+        assertThat(unknown.cores()).isNaN();
 
         GatewayBenchmark.CpuTally noRuns = new GatewayBenchmark.CpuTally(ProcessCpu.of(ProcessHandle.current()));
-        assertThat(noRuns.microsPerRequest()).isNaN();
+        assertThat(noRuns.microsPerRequestBeyond(0)).isNaN();
+        assertThat(noRuns.cores()).isNaN();
     }
 
     @Test
