@@ -45,10 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  * </ol>
  * A measurement, not a gate: it exits 0 whether or not the target is met.
  */
-@Command(name = "gateway", description = {
+@Command(name = "gateway", mixinStandardHelpOptions = true, description = {
         "Send the same search (POST /api/v1/search, same body, same token) straight to retrieval-service and",
         "through the gateway at several concurrencies, and print throughput, p50/p99 and what the gateway adds",
-        "(target: <= 1 ms added at p50, >= 90% of the direct throughput).",
+        "(target: <= 1 ms added at p50, >= 90%% of the direct throughput).",
         "The gateway's rate limits must hold the run; start the stack for it with e.g.",
         "  KB_GATEWAY_RATELIMIT_USER_CAPACITY=100000000 KB_GATEWAY_RATELIMIT_TENANT_CAPACITY=100000000 ./kb up",
         "Exit code: 0 measured, 1 a side does not answer the search, 3 stopped before a run the rate limits",
@@ -378,9 +378,10 @@ public final class GatewayBenchmark implements Callable<Integer> {
         if (remaining < 0) {
             return "the gateway sent no RateLimit headers: its rate limits are off, nothing to avoid";
         }
-        return String.format(Locale.ROOT, "gateway rate limits on, raised for the bench: RateLimit-Limit %s, %d "
-                + "tokens left before the first run; the bench stops before a run that could use them up",
-                limit.isPresent() ? Long.toString(limit.getAsLong()) : "?", remaining);
+        return String.format(Locale.ROOT, "gateway rate limits on and measured, with room for the bench: "
+                + "RateLimit-Limit %s, %d tokens left before the first run; the bench stops before any run that "
+                + "could use them up, so no 429 is measured", limit.isPresent() ? Long.toString(limit.getAsLong())
+                : "?", remaining);
     }
 
     private HttpResponse<String> firstSearch(HttpClient client, HttpRequest request, String side) throws Exception {

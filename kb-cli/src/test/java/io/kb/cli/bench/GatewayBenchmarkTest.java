@@ -72,6 +72,29 @@ class GatewayBenchmarkTest {
     }
 
     @Test
+    void helpDescribesTheTargetAndHowToRaiseTheRateLimits() {
+        CommandLine cli = KbCommand.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+
+        // picocli reports a description it cannot format (a lone %) on System.err and prints it raw.
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertThat(cli.execute("bench", "gateway", "--help")).isZero();
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(warnings.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("Could not format");
+        assertThat(out.toString()).contains(">= 90% of the direct throughput", "KB_GATEWAY_RATELIMIT_USER_CAPACITY",
+                "--concurrency", "--requests", "--slices", "--json");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
     void readsTheOptionsItIsGiven() {
         GatewayBenchmark bench = parse("--concurrency", "2,8,32", "--duration", "30s", "--slices", "6",
                 "--warm-up", "500ms", "--mode", "bm25", "--top-k", "3", "--query", "expenses", "--user", "carol",
