@@ -21,6 +21,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.kb.gateway.LocalLogin;
 import io.kb.gateway.RecordingUpstreams;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,9 @@ class GatewayAuthenticationIT {
     @Autowired
     LocalSigningKey gatewayKey;
 
+    @Autowired
+    MeterRegistry meters;
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         upstreams = RecordingUpstreams.start(registry);
@@ -67,6 +71,18 @@ class GatewayAuthenticationIT {
     @BeforeEach
     void forget() {
         upstreams.forget();
+    }
+
+    @Test
+    void securityStepsAndTheOutboundCallRunUnobservedWhileTheRequestItselfIsTimed() {
+        client.post().uri("/api/v1/search")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + LocalLogin.tokenFor(client, "alice"))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"query\":\"q\"}")
+                .exchange().expectStatus().isOk();
+
+        List<String> names = meters.getMeters().stream().map(m -> m.getId().getName()).distinct().toList();
+        assertThat(names).contains("kb.gateway.requests", "spring.cloud.gateway.requests")
+                .noneMatch(name -> name.startsWith("spring.security") || name.startsWith("http.client.requests"));
     }
 
     @Test

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 
 /** {@code kb bench}: measurements a person runs against the running local stack; none of them is a test. */
 @Command(name = "bench", description = "Measure the running local stack (see the subcommands).",
-        subcommands = {IngestBenchmark.class, AnswerBenchmark.class})
+        subcommands = {IngestBenchmark.class, AnswerBenchmark.class, GatewayBenchmark.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -60,6 +60,18 @@ public final class TokenCommand implements Callable<Integer> {
     }
 
     String sign(Path keyFile, String issuer) throws Exception {
+        return sign(keyFile, issuer, user, tenant, groups, ttl);
+    }
+
+    /**
+     * A token of the local issuer, as {@code kb token} prints it; for the commands that call the stack as a user.
+     *
+     * @param keyFile the issuer's key under the stack's home
+     * @param issuer  the issuer, the gateway's base URL
+     * @throws StackException if there is no key, i.e. the stack was never started from that home
+     */
+    public static String sign(Path keyFile, String issuer, String user, String tenant, List<String> groups,
+            Duration ttl) throws Exception {
         if (!Files.isRegularFile(keyFile)) {
             throw new StackException("no local issuer key at " + keyFile
                     + "; start the stack with ./kb up first (the gateway creates the key)");
