@@ -94,7 +94,7 @@ class ExternalIssuerIT {
     @Test
     void theAudienceTheTenantClaimAndTheIssuerAreStillRequired() {
         call(token(c -> c.audience("kb"))).expectStatus().isUnauthorized()
-                .expectBody().jsonPath("$.type").isEqualTo("urn:kb:problem:unauthorized");
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_api_key"); // OpenAI's shape under /v1/
         call(token(c -> c.claim("org", null).claim("tenant", "aurora"))).expectStatus().isUnauthorized();
         call(token(c -> c.issuer("https://elsewhere.example.com"))).expectStatus().isUnauthorized();
         assertThat(upstreams.seen()).isEmpty();
