@@ -168,10 +168,16 @@ final class UploadEvents {
             throw "$".equals(e.field()) ? new ContractViolationException("content",
                     "send exactly one of 'text', 'base64' and 'reference'") : e;
         }
-        if (content.kind() == Content.Kind.REFERENCE
-                && content.referenceUri().getScheme().toLowerCase(Locale.ROOT).equals("file")) {
-            // A file: reference reads the service's own disk; only producers on Kafka, trusted by the operator, may.
-            throw new ContractViolationException("reference", "must not be a file: URI over HTTP; upload the file");
+        if (content.kind() == Content.Kind.REFERENCE) {
+            String scheme = content.referenceUri().getScheme().toLowerCase(Locale.ROOT);
+            if (scheme.equals("file")) {
+                // A file: reference reads the service's own disk; only producers on Kafka, trusted by the operator, may.
+                throw new ContractViolationException("reference", "must not be a file: URI over HTTP; upload the file");
+            }
+            if (scheme.equals(UploadReference.SCHEME)) {
+                // upload: references are this API's own, made for the file a multipart request carried.
+                throw new ContractViolationException("reference", "must not be an upload: URI; upload the file");
+            }
         }
         return content;
     }

@@ -37,6 +37,7 @@ import io.kb.contracts.event.EventCodec;
 import io.kb.contracts.event.IngestState;
 import io.kb.contracts.event.IngestStatus;
 import io.kb.contracts.event.Operation;
+import io.kb.ingest.source.upload.UploadReference;
 import io.kb.service.kafka.KafkaTestTopics;
 import io.kb.service.security.TestIssuer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -181,9 +182,11 @@ class DocumentsApiIT {
     }
 
     @Test
-    void refusesFileReferencesOverHttp() throws Exception {
+    void refusesFileAndUploadReferencesOverHttp() throws Exception {
         assertProblem(postJson(token("eve", tenant()), Map.of("documentId", "passwd", "acl", List.of("public"),
                 "reference", "file:/etc/passwd")), 400, "reference");
+        assertProblem(postJson(token("eve", tenant()), Map.of("documentId", "passwd", "acl", List.of("public"),
+                "reference", "upload:acme/" + "a".repeat(64) + "/1-" + "b".repeat(64))), 400, "reference");
     }
 
     @Test
@@ -297,6 +300,37 @@ class DocumentsApiIT {
     }
 
     @Test
+    void aRedeliveredEventWhoseUploadWasReleasedIsSkippedOnlyWhenItsVersionIsSettled() throws Exception {
+        String tenant = tenant();
+        String missing = "0".repeat(64);
+        // gone.txt@3 was indexed and its upload released; never.txt@3 was not.
+        publish(IngestStatus.indexed(tenant, "gone.txt", 3, 2, Instant.now()));
+        awaitState(token("kim", tenant), "/api/v1/documents/gone.txt", "INDEXED");
+
+        publish(DocumentEvent.upsert(tenant, "gone.txt", 3, null, null, List.of("public"), null,
+                Content.ofReference(UploadReference.of(tenant, "gone.txt", 3, missing).uri())));
+        publish(DocumentEvent.upsert(tenant, "never.txt", 3, null, null, List.of("public"), null,
+                Content.ofReference(UploadReference.of(tenant, "never.txt", 3, missing).uri())));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!metrics().contains("outcome=\"already-settled\"") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(metrics()).as("gone.txt skipped").contains("outcome=\"already-settled\"");
+        assertThat(json.readTree(get(token("kim", tenant), "/api/v1/documents/gone.txt").body())
+                .path("state").asString()).isEqualTo("INDEXED");
+        // indexed (ours), RECEIVED and RECEIVED, then FAILED for never.txt alone.
+        List<IngestStatus> statuses = read(Topics.INGEST_STATUS, tenant, 4).stream()
+                .map(r -> codec.readIngestStatus(r.value())).toList();
+        assertThat(statuses).filteredOn(s -> s.state() == IngestState.FAILED).singleElement().satisfies(s -> {
+            assertThat(s.documentId()).isEqualTo("never.txt");
+            assertThat(s.reason()).contains("is not stored");
+        });
+        read(Topics.CHUNKS, tenant, 0);
+        read(Topics.DOCUMENTS_DLQ, tenant, 1);
+    }
+
+    @Test
     void deletePublishesADeleteEventForAnIdWithSlashes() throws Exception {
         String tenant = tenant();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/v1/documents/wiki/pages/a%20b.md?version=42"))
@@ -372,6 +406,11 @@ class DocumentsApiIT {
             JsonNode errors = json.readTree(response.body()).path("errors");
             assertThat(errors.path(0).path("field").asString()).as(response.body()).isEqualTo(field);
         }
+    }
+
+    private String metrics() throws Exception {
+        return http.send(HttpRequest.newBuilder(uri("/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private HttpResponse<String> get(String token, String path) throws Exception {
