@@ -40,7 +40,9 @@ import io.micrometer.core.instrument.Timer;
  *
  * <p>One event is skipped: a redelivered one whose upload is gone because its version was settled meanwhile (the
  * service died after the batch was acknowledged but before the offset was committed, and the indexer's status removed
- * the upload). Its batch is on the topic already; failing it would report a healthy document as failed.
+ * the upload). Its batch is on the topic already; failing it would report a healthy document as failed. The listener
+ * asks {@link #alreadySettled} before announcing the event; should the upload go between that and the fetch, the
+ * settled status is announced again, so that the document's state does not stay {@code RECEIVED}.
  */
 public final class IngestPipeline {
 
@@ -76,6 +78,7 @@ public final class IngestPipeline {
         } catch (UploadMissingException e) {
             if (states.settled(event.key(), event.version())) {
                 meters.counter("kb.ingest.documents", "outcome", "already-settled").increment();
+                states.find(event.key()).ifPresent(this::publish);
                 return Optional.empty();
             }
             throw ProcessingFailure.permanent(IngestStages.FETCH, e.getMessage()
@@ -96,6 +99,19 @@ public final class IngestPipeline {
         meters.counter("kb.ingest.chunks").increment(chunks.size());
         meters.counter("kb.ingest.documents", "outcome", "published").increment();
         return Optional.of(batch);
+    }
+
+    /**
+     * Whether an event needs no work at all: its upload is gone and its version is settled (see the class comment).
+     * Counted as {@code kb.ingest.documents} with outcome {@code already-settled}.
+     */
+    public boolean alreadySettled(DocumentEvent event) {
+        if (event.operation() != Operation.UPSERT || !states.settled(event.key(), event.version())
+                || !fetcher.uploadMissing(event)) {
+            return false;
+        }
+        meters.counter("kb.ingest.documents", "outcome", "already-settled").increment();
+        return true;
     }
 
     /** Publishes a contract event; a missing acknowledgement is worth another try of the whole record. */

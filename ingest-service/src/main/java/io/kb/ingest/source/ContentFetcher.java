@@ -65,6 +65,23 @@ public final class ContentFetcher {
         };
     }
 
+    /** Whether the event names an upload that the store does not hold (any more). */
+    public boolean uploadMissing(DocumentEvent event) {
+        Content content = event.content();
+        if (content == null || content.kind() != Content.Kind.REFERENCE
+                || !UploadReference.isUpload(content.referenceUri())) {
+            return false;
+        }
+        try {
+            uploads.open(UploadReference.parse(content.reference())).close();
+            return false;
+        } catch (UploadMissingException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;   // fetch() says what is wrong with it
+        }
+    }
+
     private Fetched fromReference(DocumentEvent event, URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         return switch (scheme) {
