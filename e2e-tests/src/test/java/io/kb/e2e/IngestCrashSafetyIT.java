@@ -56,12 +56,8 @@ import org.junit.jupiter.api.Test;
 class IngestCrashSafetyIT {
 
     private static final String TENANT = "crash";
-    /**
-     * Large enough to kill ingest-service well inside the stream, small enough for the test to take about three
-     * minutes on a 2-core machine (which ingests some 5 to 8 of these documents a second); more with
-     * {@code -Dkb.crash.documents=1000}.
-     */
-    private static final int DOCUMENTS = Integer.getInteger("kb.crash.documents", 300);
+    /** As many as the issue asks for; fewer with {@code -Dkb.crash.documents=300} for a quicker look. */
+    private static final int DOCUMENTS = Integer.getInteger("kb.crash.documents", 1000);
     private static final double CRASH_AFTER = 0.20;
     private static final double CRASH_BEFORE = 0.80;
 
@@ -106,7 +102,7 @@ class IngestCrashSafetyIT {
 
             // 1. Wait until ingest-service is in the middle of the stream.
             int threshold = (int) Math.ceil(DOCUMENTS * CRASH_AFTER);
-            topics.readUntil(() -> topics.versionsWithBatch(expected) >= threshold, Duration.ofMinutes(2));
+            topics.readUntil(() -> topics.versionsWithBatch(expected) >= threshold, Duration.ofMinutes(5));
             int before = topics.versionsWithBatch(expected);
             int batchesBefore = topics.batchCount();
             assertThat(before).as("documents with a batch when ingest-service is killed: ingestion ran past %d%%"
@@ -122,7 +118,7 @@ class IngestCrashSafetyIT {
 
             // 3. Every document version gets its batch, and the indexer reports every one INDEXED.
             topics.readUntil(() -> topics.versionsWithBatch(expected) == expected.size()
-                    && topics.indexed(expected) == expected.size(), Duration.ofMinutes(3));
+                    && topics.indexed(expected) == expected.size(), Duration.ofMinutes(10));
             long done = System.nanoTime();
 
             Map<String, List<ChunkBatch>> batches = topics.batchesOf(expected);
@@ -152,7 +148,10 @@ class IngestCrashSafetyIT {
         }
     }
 
-    /** A small, distinct text document of a few paragraphs: one to three chunks of 400 tokens. */
+    /**
+     * A small, distinct text document: most are a few sentences (one short chunk, quick to embed, so that 1,000 of
+     * them fit the CI's time), every tenth is long enough for two or three chunks of 400 tokens.
+     */
     private static DocumentEvent document(int n) {
         Random random = new Random(n);
         String[] subjects = {"The travel policy", "The onboarding guide", "The security standard", "The expense rule",
@@ -164,9 +163,9 @@ class IngestCrashSafetyIT {
         StringBuilder text = new StringBuilder("Document " + n + " of the crash test\n\n");
         // Most documents fit one chunk; every tenth is long enough for two or three, so that ordinals past 0 occur.
         boolean longer = n % 10 == 0;
-        int paragraphs = longer ? 4 + random.nextInt(2) : 2 + random.nextInt(3);
+        int paragraphs = longer ? 4 + random.nextInt(2) : 1 + random.nextInt(2);
         for (int p = 0; p < paragraphs; p++) {
-            int sentences = longer ? 5 + random.nextInt(3) : 3 + random.nextInt(4);
+            int sentences = longer ? 5 + random.nextInt(3) : 2 + random.nextInt(2);
             for (int s = 0; s < sentences; s++) {
                 text.append(subjects[random.nextInt(subjects.length)]).append(" of unit ").append(n % 97)
                         .append(' ').append(verbs[random.nextInt(verbs.length)]).append(' ')

@@ -18,8 +18,10 @@ import io.kb.contracts.ContractViolationException;
  * @param text the document as UTF-8 text, inline
  * @param base64 the document's bytes, inline, in standard base64 with padding (RFC 4648 section 4)
  * @param reference where to fetch the document: a URI with scheme {@code file}, {@code http},
- *        {@code https} or {@code s3} (in lower case); {@code http}, {@code https} and {@code s3}
- *        need an authority ({@code s3://bucket/key})
+ *        {@code https}, {@code s3} or {@code upload} (in lower case); {@code http}, {@code https} and
+ *        {@code s3} need an authority ({@code s3://bucket/key}); {@code upload} names a file that
+ *        ingest-service's documents API stored, as {@code upload:<tenant>/<SHA-256 of the document
+ *        id>/<version>-<SHA-256 of the content>} (lower-case hex), and is made by that API alone
  */
 public record Content(String text, String base64, String reference) {
 
@@ -38,6 +40,7 @@ public record Content(String text, String base64, String reference) {
 
     /** The same expression as the {@code reference} pattern of the JSON Schema. */
     public static final String REFERENCE_REGEX = "^(?:file:[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]+"
+            + "|upload:[a-z0-9][a-z0-9_-]{0,63}/[0-9a-f]{64}/[0-9]{1,19}-[0-9a-f]{64}"
             + "|(?:https?|s3)://[A-Za-z0-9._~!$&'()*+,;=:@%\\[\\]-]+(?:[/?#][A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*)?)$";
 
     private static final Pattern REFERENCE = Pattern.compile(REFERENCE_REGEX);
@@ -146,7 +149,8 @@ public record Content(String text, String base64, String reference) {
         }
         if (!REFERENCE.matcher(value).matches()) {
             throw new ContractViolationException("reference",
-                    "must be a URI with scheme file, http, https or s3 (lower case); http, https and s3 need '//' and a host or bucket");
+                    "must be a URI with scheme file, http, https, s3 or upload (lower case); http, https and s3 need '//' and a host or bucket;"
+                            + " upload: is upload:<tenant>/<64 hex>/<version>-<64 hex>");
         }
         try {
             new URI(value);

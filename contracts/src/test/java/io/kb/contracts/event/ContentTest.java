@@ -71,14 +71,17 @@ class ContentTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"file:///srv/a.pdf", "file:/srv/a.pdf", "http://intranet/a", "https://example.com/a?b=c#d",
-            "s3://bucket/key/with/slashes.pdf", "https://example.com", "https://[::1]:8443/x"})
-    void acceptsFileHttpHttpsAndS3References(String reference) {
+            "s3://bucket/key/with/slashes.pdf", "https://example.com", "https://[::1]:8443/x",
+            "upload:acme/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/1747000000000-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})
+    void acceptsFileHttpHttpsS3AndUploadReferences(String reference) {
         assertThat(Content.ofReference(reference).reference()).isEqualTo(reference);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ftp://example.com/a", "HTTPS://example.com/a", "https:/a", "s3:bucket/key", "https://",
-            "https://example.com/a b", "/srv/a.pdf", "relative/path", "https://example.com/a\nb", "https://exa mple.com/"})
+            "https://example.com/a b", "/srv/a.pdf", "relative/path", "https://example.com/a\nb", "https://exa mple.com/",
+            "upload:../../etc/passwd", "upload:acme/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/../x", "upload:ACME/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "upload:acme/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/-1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "upload:acme/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.pdf", "upload://acme/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})
     void rejectsOtherReferences(String reference) {
         assertThatThrownBy(() -> Content.ofReference(reference))
                 .isInstanceOfSatisfying(ContractViolationException.class, e -> assertThat(e.field()).isEqualTo("reference"));

@@ -8,8 +8,9 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * Limits of the documents API. Multipart uploads are bounded by Spring's {@code spring.servlet.multipart.max-file-size}
- * and {@code max-request-size} (50MB here); whatever the request limits, the content of an upload travels inline in
- * the event and so must also fit {@code kb.ingest.source.inline-max-bytes}.
+ * and {@code max-request-size} (50MB here) and by {@code kb.ingest.uploads.max-bytes}; a file over
+ * {@code kb.ingest.source.inline-max-bytes} is stored in the upload store and its event carries a reference. JSON
+ * content always travels inline, so it must fit {@code kb.ingest.source.inline-max-bytes}.
  *
  * @param maxJsonBody largest {@code application/json} upload read; it must leave room for the base64 form of
  *                    {@code kb.ingest.source.inline-max-bytes} (a third larger) plus the other fields

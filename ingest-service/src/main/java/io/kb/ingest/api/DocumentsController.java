@@ -10,6 +10,9 @@ import io.kb.contracts.DocumentKey;
 import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.http.ProblemTypes;
 import io.kb.ingest.source.SourceProperties;
+import io.kb.ingest.source.upload.UploadProperties;
+import io.kb.ingest.source.upload.UploadStore;
+import io.kb.ingest.source.upload.UploadTooLargeException;
 import io.kb.ingest.status.DocumentStates;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.PublishFailedException;
@@ -59,16 +62,21 @@ public class DocumentsController {
     private final SourceProperties source;
     private final DocumentApiProperties properties;
     private final MeterRegistry meters;
-    private final UploadEvents uploads = new UploadEvents();
+    private final UploadStore store;
+    private final UploadProperties storeProperties;
+    private final UploadEvents uploads;
     private final Clock clock = Clock.systemUTC();
 
     public DocumentsController(ContractEventPublisher publisher, DocumentStates states, SourceProperties source,
-            DocumentApiProperties properties, MeterRegistry meters) {
+            DocumentApiProperties properties, MeterRegistry meters, UploadStore store, UploadProperties storeProperties) {
         this.publisher = publisher;
         this.states = states;
         this.source = source;
         this.properties = properties;
         this.meters = meters;
+        this.store = store;
+        this.storeProperties = storeProperties;
+        this.uploads = new UploadEvents(store, source.inlineMaxBytes().toBytes(), storeProperties.maxBytes().toBytes());
     }
 
     /** Adds or replaces a document given as JSON: its text, its bytes in base64, or a reference to fetch. */
@@ -83,11 +91,32 @@ public class DocumentsController {
         return accept(uploads.fromJson(json, caller.tenant(), clock.millis()));
     }
 
-    /** Adds or replaces a document uploaded as a file; see {@link UploadEvents#fromMultipart} for the fields. */
+    /**
+     * Adds or replaces a document uploaded as a file; see {@link UploadEvents#fromMultipart} for the fields. A file over
+     * the inline limit is stored in the {@link UploadStore} and the event carries its reference; the store's copy is
+     * removed again when the event cannot be published.
+     */
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     public ResponseEntity<DocumentAccepted> uploadFile(@RequestPart("file") MultipartFile file,
             @RequestParam MultiValueMap<String, String> fields, AuthenticatedCaller caller) {
-        return accept(uploads.fromMultipart(file, fields.toSingleValueMap(), caller.tenant(), clock.millis()));
+        UploadEvents.Multipart upload;
+        try {
+            upload = uploads.fromMultipart(file, fields.toSingleValueMap(), caller.tenant(), clock.millis());
+        } catch (UploadTooLargeException e) {
+            throw tooLarge("The file is larger than " + storeProperties.maxBytes()
+                    + ", the largest upload stored (kb.ingest.uploads.max-bytes); nothing was kept.");
+        }
+        if (upload.stored() == null) {
+            return accept(upload.event());
+        }
+        meters.counter("kb.ingest.uploads.stored").increment();
+        try {
+            return accept(upload.event());
+        } catch (RuntimeException e) {
+            // Not accepted, so no status will ever release it.
+            store.delete(upload.stored());
+            throw e;
+        }
     }
 
     /**
@@ -122,7 +151,9 @@ public class DocumentsController {
             event.requireInlineWithin(source.inlineMaxBytes().toBytes());
         } catch (ContractViolationException e) {
             throw tooLarge("The document is larger than " + source.inlineMaxBytes()
-                    + ", the most that travels inline (kb.ingest.source.inline-max-bytes); send a reference instead.");
+                    + ", the most that travels inline in JSON (kb.ingest.source.inline-max-bytes); upload the file as"
+                    + " multipart/form-data (stored beside the event up to kb.ingest.uploads.max-bytes) or send a"
+                    + " reference instead.");
         }
         publish(event);
         meters.counter("kb.ingest.api.documents", "operation", "upsert").increment();

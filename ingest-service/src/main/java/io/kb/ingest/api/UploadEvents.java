@@ -1,6 +1,7 @@
 package io.kb.ingest.api;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.SupportedMediaTypes;
 import io.kb.contracts.event.Content;
 import io.kb.contracts.event.DocumentEvent;
+import io.kb.ingest.source.upload.UploadReference;
+import io.kb.ingest.source.upload.UploadStore;
 import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
@@ -22,18 +25,43 @@ import tools.jackson.databind.exc.UnrecognizedPropertyException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns the two forms of an upload into the {@link DocumentEvent} that the API publishes. The tenant is always the
+ * Turns the two forms of an upload into the {@link DocumentEvent} that the API publishes, storing a large file in the
+ * {@link UploadStore} first. The tenant is always the
  * caller's; every rule of the contract is checked by the event itself, so a bad field becomes a
  * {@link ContractViolationException} that names it (a 400 problem).
  */
 final class UploadEvents {
 
+    /**
+     * A multipart upload's event, and the upload it stored, if any, to be deleted when the event cannot be published.
+     *
+     * @param event  the event to publish
+     * @param stored the stored upload its content names, or {@code null} when the content is inline
+     */
+    record Multipart(DocumentEvent event, UploadReference stored) {
+    }
+
     private static final String METADATA_PREFIX = "metadata.";
+
+    private final UploadStore store;
+    private final long inlineMaxBytes;
+    private final long uploadMaxBytes;
 
     private final ObjectReader uploads = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build()
             .readerFor(DocumentUpload.class);
+
+    /**
+     * @param store          where files over {@code inlineMaxBytes} go
+     * @param inlineMaxBytes largest file sent inside the event
+     * @param uploadMaxBytes largest file stored
+     */
+    UploadEvents(UploadStore store, long inlineMaxBytes, long uploadMaxBytes) {
+        this.store = store;
+        this.inlineMaxBytes = inlineMaxBytes;
+        this.uploadMaxBytes = uploadMaxBytes;
+    }
 
     /** An event from an {@code application/json} upload. */
     DocumentEvent fromJson(byte[] body, String tenant, long now) {
@@ -45,12 +73,15 @@ final class UploadEvents {
     }
 
     /**
-     * An event from a {@code multipart/form-data} upload: the file in base64, the other fields as form fields.
+     * An event from a {@code multipart/form-data} upload. Every field is checked before the file is read; then a file
+     * within the inline limit travels in base64 inside the event, and a larger one is written to the upload store and
+     * the event carries its {@code upload:} reference.
      *
      * @param fields every form field: {@code documentId}, {@code title}, {@code source}, {@code acl} (comma-separated),
      *               {@code version}, {@code mediaType} and {@code metadata.<key>}
+     * @throws io.kb.ingest.source.upload.UploadTooLargeException when the file is over the store's limit
      */
-    DocumentEvent fromMultipart(MultipartFile file, Map<String, String> fields, String tenant, long now) {
+    Multipart fromMultipart(MultipartFile file, Map<String, String> fields, String tenant, long now) {
         String documentId = blankToNull(fields.get("documentId"));
         if (documentId == null) {
             documentId = blankToNull(file.getOriginalFilename());
@@ -69,15 +100,30 @@ final class UploadEvents {
             // A browser's guess from the file name is only a hint: an unsupported one is left to content detection.
             mediaType = SupportedMediaTypes.find(file.getContentType()).map(SupportedMediaTypes::value).orElse(null);
         }
-        byte[] bytes;
+        long version = version(fields.get("version"), now);
+        String title = blankToNull(fields.get("title"));
+        String source = blankToNull(fields.get("source"));
+        List<String> acl = acl(fields.get("acl"));
+        // Checks every field, so that a bad request stores nothing.
+        DocumentEvent.upsert(tenant, documentId, version, title, mediaType, acl, metadata, Content.ofText(""))
+                .withSource(source);
+        UploadReference stored = null;
+        Content content;
         try {
-            bytes = file.getBytes();
+            if (file.getSize() <= inlineMaxBytes) {
+                content = Content.ofBytes(file.getBytes());
+            } else {
+                try (InputStream in = file.getInputStream()) {
+                    stored = store.put(tenant, documentId, version, in, uploadMaxBytes);
+                }
+                content = Content.ofReference(stored.uri());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded file", e);
         }
-        return DocumentEvent.upsert(tenant, documentId, version(fields.get("version"), now),
-                blankToNull(fields.get("title")), mediaType, acl(fields.get("acl")), metadata, Content.ofBytes(bytes))
-                .withSource(blankToNull(fields.get("source")));
+        DocumentEvent event = DocumentEvent.upsert(tenant, documentId, version, title, mediaType, acl, metadata, content)
+                .withSource(source);
+        return new Multipart(event, stored);
     }
 
     /** The version of a request parameter, or {@code now} when there is none. */
@@ -122,10 +168,16 @@ final class UploadEvents {
             throw "$".equals(e.field()) ? new ContractViolationException("content",
                     "send exactly one of 'text', 'base64' and 'reference'") : e;
         }
-        if (content.kind() == Content.Kind.REFERENCE
-                && content.referenceUri().getScheme().toLowerCase(Locale.ROOT).equals("file")) {
-            // A file: reference reads the service's own disk; only producers on Kafka, trusted by the operator, may.
-            throw new ContractViolationException("reference", "must not be a file: URI over HTTP; upload the file");
+        if (content.kind() == Content.Kind.REFERENCE) {
+            String scheme = content.referenceUri().getScheme().toLowerCase(Locale.ROOT);
+            if (scheme.equals("file")) {
+                // A file: reference reads the service's own disk; only producers on Kafka, trusted by the operator, may.
+                throw new ContractViolationException("reference", "must not be a file: URI over HTTP; upload the file");
+            }
+            if (scheme.equals(UploadReference.SCHEME)) {
+                // upload: references are this API's own, made for the file a multipart request carried.
+                throw new ContractViolationException("reference", "must not be an upload: URI; upload the file");
+            }
         }
         return content;
     }

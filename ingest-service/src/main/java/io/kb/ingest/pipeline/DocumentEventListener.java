@@ -34,6 +34,9 @@ public final class DocumentEventListener {
     public void onDocument(ConsumerRecord<String, byte[]> record,
             @Header(name = KafkaHeaders.DELIVERY_ATTEMPT, required = false) Integer attempt) {
         DocumentEvent event = decode(record);
+        if (pipeline.alreadySettled(event)) {
+            return;
+        }
         // Retries of the same record announce nothing new.
         if (event.operation() == Operation.UPSERT && (attempt == null || attempt <= 1)) {
             pipeline.publish(IngestStatus.received(event.tenant(), event.documentId(), event.version(), Instant.now()));

@@ -1,5 +1,6 @@
 package io.kb.ingest.pipeline;
 
+import java.time.Clock;
 
 import io.kb.contracts.Topics;
 import io.kb.contracts.event.EventCodec;
@@ -14,6 +15,11 @@ import io.kb.ingest.parse.ParseProperties;
 import io.kb.ingest.parse.TikaDocumentParser;
 import io.kb.ingest.source.ContentFetcher;
 import io.kb.ingest.source.SourceProperties;
+import io.kb.ingest.source.upload.FileSystemUploadStore;
+import io.kb.ingest.source.upload.UploadJanitor;
+import io.kb.ingest.source.upload.UploadProperties;
+import io.kb.ingest.source.upload.UploadStore;
+import io.kb.ingest.status.DocumentStates;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.DeadLetterPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,8 +32,18 @@ import org.springframework.web.client.RestClient;
 class IngestConfiguration {
 
     @Bean
-    ContentFetcher contentFetcher(SourceProperties properties) {
-        return new ContentFetcher(properties);
+    UploadStore uploadStore(UploadProperties properties) {
+        return new FileSystemUploadStore(properties.dir());
+    }
+
+    @Bean
+    UploadJanitor uploadJanitor(UploadStore store, UploadProperties properties, MeterRegistry meters) {
+        return new UploadJanitor(store, properties, meters, Clock.systemUTC());
+    }
+
+    @Bean
+    ContentFetcher contentFetcher(SourceProperties properties, UploadStore uploads) {
+        return new ContentFetcher(properties, uploads);
     }
 
     @Bean
@@ -47,8 +63,8 @@ class IngestConfiguration {
 
     @Bean
     IngestPipeline ingestPipeline(ContentFetcher fetcher, DocumentParser parser, Chunker chunker,
-            EmbeddingClient embeddings, ContractEventPublisher publisher, MeterRegistry meters) {
-        return new IngestPipeline(fetcher, parser, chunker, embeddings, publisher, meters);
+            EmbeddingClient embeddings, ContractEventPublisher publisher, MeterRegistry meters, DocumentStates states) {
+        return new IngestPipeline(fetcher, parser, chunker, embeddings, publisher, meters, states);
     }
 
     @Bean

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.kb.service.kafka.ProcessingFailure;
 import io.kb.contracts.SupportedMediaTypes;
@@ -27,6 +28,8 @@ import io.kb.ingest.parse.ParsedDocument;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.PublishFailedException;
 import io.kb.ingest.source.ContentFetcher;
+import io.kb.ingest.source.upload.UploadMissingException;
+import io.kb.ingest.status.DocumentStates;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -34,6 +37,12 @@ import io.micrometer.core.instrument.Timer;
  * One document event in, one chunk batch out. The stages, in order: (1) fetch the content, (2) parse it,
  * (3) chunk it, (4) embed the chunks, (5) publish the batch. A delete becomes a delete batch. Chunk ids derive
  * from tenant, document, version and ordinal, so processing the same event twice publishes the same batch.
+ *
+ * <p>One event is skipped: a redelivered one whose upload is gone because its version was settled meanwhile (the
+ * service died after the batch was acknowledged but before the offset was committed, and the indexer's status removed
+ * the upload). Its batch is on the topic already; failing it would report a healthy document as failed. The listener
+ * asks {@link #alreadySettled} before announcing the event; should the upload go between that and the fetch, the
+ * settled status is announced again, so that the document's state does not stay {@code RECEIVED}.
  */
 public final class IngestPipeline {
 
@@ -43,9 +52,11 @@ public final class IngestPipeline {
     private final EmbeddingClient embeddings;
     private final ContractEventPublisher publisher;
     private final MeterRegistry meters;
+    private final DocumentStates states;
 
     public IngestPipeline(ContentFetcher fetcher, DocumentParser parser, Chunker chunker, EmbeddingClient embeddings,
-            ContractEventPublisher publisher, MeterRegistry meters) {
+            ContractEventPublisher publisher, MeterRegistry meters, DocumentStates states) {
+        this.states = states;
         this.fetcher = fetcher;
         this.parser = parser;
         this.chunker = chunker;
@@ -54,14 +65,25 @@ public final class IngestPipeline {
         this.meters = meters;
     }
 
-    /** @return the batch that was published */
-    public ChunkBatch process(DocumentEvent event) {
+    /** @return the batch that was published, or empty when the event's version was settled already */
+    public Optional<ChunkBatch> process(DocumentEvent event) {
         if (event.operation() == Operation.DELETE) {
             ChunkBatch delete = ChunkBatch.delete(event.tenant(), event.documentId(), event.version());
             publish(delete);
-            return delete;
+            return Optional.of(delete);
         }
-        ContentFetcher.Fetched content = timed(IngestStages.FETCH, () -> fetcher.fetch(event));     // 1
+        ContentFetcher.Fetched content;
+        try {
+            content = timed(IngestStages.FETCH, () -> fetcher.fetch(event));                        // 1
+        } catch (UploadMissingException e) {
+            if (states.settled(event.key(), event.version())) {
+                meters.counter("kb.ingest.documents", "outcome", "already-settled").increment();
+                states.find(event.key()).ifPresent(this::publish);
+                return Optional.empty();
+            }
+            throw ProcessingFailure.permanent(IngestStages.FETCH, e.getMessage()
+                    + "; uploads are kept for kb.ingest.uploads.max-age");
+        }
         ParsedDocument document = timed(IngestStages.PARSE, () -> parse(event, content));          // 2
         List<TextChunk> chunks = timed(IngestStages.CHUNK, () -> chunker.chunk(document));         // 3
         if (chunks.isEmpty()) {
@@ -76,7 +98,20 @@ public final class IngestPipeline {
         });
         meters.counter("kb.ingest.chunks").increment(chunks.size());
         meters.counter("kb.ingest.documents", "outcome", "published").increment();
-        return batch;
+        return Optional.of(batch);
+    }
+
+    /**
+     * Whether an event needs no work at all: its upload is gone and its version is settled (see the class comment).
+     * Counted as {@code kb.ingest.documents} with outcome {@code already-settled}.
+     */
+    public boolean alreadySettled(DocumentEvent event) {
+        if (event.operation() != Operation.UPSERT || !states.settled(event.key(), event.version())
+                || !fetcher.uploadMissing(event)) {
+            return false;
+        }
+        meters.counter("kb.ingest.documents", "outcome", "already-settled").increment();
+        return true;
     }
 
     /** Publishes a contract event; a missing acknowledgement is worth another try of the whole record. */

@@ -3,6 +3,7 @@ package io.kb.ingest.source;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,13 +17,17 @@ import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.event.Content;
 import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.event.IngestStages;
+import io.kb.ingest.source.upload.UploadMissingException;
+import io.kb.ingest.source.upload.UploadReference;
+import io.kb.ingest.source.upload.UploadStore;
 import io.kb.service.kafka.ProcessingFailure;
 
 /**
  * Stage 1 of ingestion: the bytes of a document, from the event itself (inline text or base64) or from the place
  * its reference names. {@code file:} references are honoured only under the configured roots, after links are
  * resolved, so an event cannot make the service read {@code /etc/shadow}; {@code http(s):} downloads are bounded in
- * size and time; {@code s3:} is not supported yet and says so.
+ * size and time; {@code upload:} references are opened in the {@link UploadStore} where the documents API put them,
+ * and only for the very document version they were stored for; {@code s3:} is not supported yet and says so.
  */
 public final class ContentFetcher {
 
@@ -33,14 +38,20 @@ public final class ContentFetcher {
     private final SourceProperties properties;
     private final List<Path> roots;
     private final HttpClient http;
+    private final UploadStore uploads;
 
-    public ContentFetcher(SourceProperties properties) {
+    public ContentFetcher(SourceProperties properties, UploadStore uploads) {
         this.properties = properties;
+        this.uploads = uploads;
         this.roots = properties.fileRoots().stream().map(ContentFetcher::realPath).toList();
         this.http = HttpClient.newBuilder().connectTimeout(properties.httpTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /**
+     * @throws UploadMissingException when the event names an upload the store no longer holds, which the caller
+     *         judges: a redelivery of a settled version, or a failure
+     */
     public Fetched fetch(DocumentEvent event) {
         Content content = event.content();
         try {
@@ -50,18 +61,55 @@ public final class ContentFetcher {
         }
         return switch (content.kind()) {
             case TEXT, BASE64 -> new Fetched(new ByteArrayInputStream(content.inlineBytes()), null);
-            case REFERENCE -> fromReference(content.referenceUri());
+            case REFERENCE -> fromReference(event, content.referenceUri());
         };
     }
 
-    private Fetched fromReference(URI uri) {
+    /** Whether the event names an upload that the store does not hold (any more). */
+    public boolean uploadMissing(DocumentEvent event) {
+        Content content = event.content();
+        if (content == null || content.kind() != Content.Kind.REFERENCE
+                || !UploadReference.isUpload(content.referenceUri())) {
+            return false;
+        }
+        try {
+            uploads.open(UploadReference.parse(content.reference())).close();
+            return false;
+        } catch (UploadMissingException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;   // fetch() says what is wrong with it
+        }
+    }
+
+    private Fetched fromReference(DocumentEvent event, URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
         return switch (scheme) {
+            case UploadReference.SCHEME -> fromUpload(event, uri);
             case "file" -> fromFile(uri);
             case "http", "https" -> fromHttp(uri);
             default -> throw ProcessingFailure.permanent(IngestStages.FETCH,
-                    "references with scheme '" + scheme + "' are not supported yet; use file:, http: or https:");
+                    "references with scheme '" + scheme + "' are not supported yet; use file:, http:, https: or upload:");
         };
+    }
+
+    private Fetched fromUpload(DocumentEvent event, URI uri) {
+        UploadReference reference;
+        try {
+            reference = UploadReference.parse(uri.toString());
+        } catch (IllegalArgumentException e) {
+            throw ProcessingFailure.permanent(IngestStages.FETCH, e.getMessage());
+        }
+        // Another producer could name someone else's upload; it is read only for the version it was stored for.
+        if (!reference.belongsTo(event.tenant(), event.documentId(), event.version())) {
+            throw ProcessingFailure.permanent(IngestStages.FETCH,
+                    "the upload reference was not stored for this tenant, document and version");
+        }
+        try {
+            return new Fetched(uploads.open(reference), null);
+        } catch (UncheckedIOException e) {
+            throw ProcessingFailure.transientFailure(IngestStages.FETCH, e.getMessage(), e);
+        }
     }
 
     private Fetched fromFile(URI uri) {

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.kb.contracts.DocumentKey;
+import io.kb.contracts.event.IngestState;
 import io.kb.contracts.event.IngestStatus;
 
 /**
@@ -38,6 +39,16 @@ public final class DocumentStates {
      */
     public Optional<IngestStatus> find(DocumentKey key) {
         return Optional.ofNullable(latest.get(key));
+    }
+
+    /**
+     * Whether a document version needs no more work: a newer version has a status, or this one was indexed or
+     * deleted. A redelivered event of such a version may be skipped when its content is gone.
+     */
+    public boolean settled(DocumentKey key, long version) {
+        IngestStatus held = latest.get(key);
+        return held != null && (held.version() > version || held.version() == version
+                && (held.state() == IngestState.INDEXED || held.state() == IngestState.DELETED));
     }
 
     /** How many documents have a status, for the health details. */

@@ -9,6 +9,7 @@ import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.DocumentKey;
 import io.kb.contracts.Topics;
 import io.kb.contracts.event.EventCodec;
+import io.kb.contracts.event.IngestStatus;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +27,9 @@ import org.springframework.kafka.core.ConsumerFactory;
  * and then keeps following. It belongs to no consumer group and commits nothing: every instance builds its own
  * complete view. Partitions added to the topic while running are picked up only at the next start.
  *
+ * <p>Every status read is also handed to the {@link IngestStatusListener}s (the upload store's janitor), after the
+ * states have it; a listener that fails is reported and does not stop the feed.
+ *
  * <p>{@link #caughtUp()} turns true once every partition has been read up to the end offsets seen at start; the
  * readiness probe waits for it (see {@link StatusFeedHealthIndicator}), so an instance does not answer 404 for
  * documents it simply has not read yet.
@@ -38,6 +42,7 @@ public final class KafkaStatusFeed implements SmartLifecycle {
     private final EventCodec codec;
     private final DocumentStates states;
     private final StatusFeedProperties properties;
+    private final List<IngestStatusListener> listeners;
 
     private volatile boolean running;
     private volatile boolean caughtUp;
@@ -45,11 +50,12 @@ public final class KafkaStatusFeed implements SmartLifecycle {
     private Thread thread;
 
     public KafkaStatusFeed(ConsumerFactory<String, byte[]> consumers, EventCodec codec, DocumentStates states,
-            StatusFeedProperties properties) {
+            StatusFeedProperties properties, List<IngestStatusListener> listeners) {
         this.consumers = consumers;
         this.codec = codec;
         this.states = states;
         this.properties = properties;
+        this.listeners = List.copyOf(listeners);
     }
 
     /** Whether the store has read the whole topic as it was at start. */
@@ -134,12 +140,25 @@ public final class KafkaStatusFeed implements SmartLifecycle {
             if (record.value() == null) {
                 states.remove(DocumentKey.parse(record.key()));
             } else {
-                states.apply(codec.readIngestStatus(record.value()));
+                IngestStatus status = codec.readIngestStatus(record.value());
+                states.apply(status);
+                tell(status);
             }
         } catch (ContractViolationException e) {
             // Another producer's bad record must not stop the view; it is skipped and reported.
             log.warn("skipping an invalid status at {}-{}@{}: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
+        }
+    }
+
+    private void tell(IngestStatus status) {
+        for (IngestStatusListener listener : listeners) {
+            try {
+                listener.onStatus(status);
+            } catch (RuntimeException e) {
+                log.warn("{} failed on the status of {}@{}: {}", listener.getClass().getSimpleName(),
+                        status.documentId(), status.version(), e.getMessage());
+            }
         }
     }
 

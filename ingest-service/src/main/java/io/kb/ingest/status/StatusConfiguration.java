@@ -1,6 +1,7 @@
 package io.kb.ingest.status;
 
 import io.kb.contracts.event.EventCodec;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -16,8 +17,8 @@ class StatusConfiguration {
 
     @Bean
     KafkaStatusFeed kafkaStatusFeed(ConsumerFactory<String, byte[]> consumers, EventCodec codec, DocumentStates states,
-            StatusFeedProperties properties) {
-        return new KafkaStatusFeed(consumers, codec, states, properties);
+            StatusFeedProperties properties, ObjectProvider<IngestStatusListener> listeners) {
+        return new KafkaStatusFeed(consumers, codec, states, properties, listeners.orderedStream().toList());
     }
 
     /** Named so that the health contributor is {@code documentStates}, as the readiness group lists it. */

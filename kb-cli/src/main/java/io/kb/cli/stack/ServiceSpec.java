@@ -36,6 +36,7 @@ public record ServiceSpec(String name, int port, String heap, List<String> args)
                         "--kb.data-dir=" + home.resolve("data"),
                         "--kb.retrieval.search.embedding-url=" + embedding)),
                 new ServiceSpec("ingest-service", ports.ingest(), "768m", concat(tokens, kafka,
+                        "--kb.data-dir=" + home.resolve("data"),
                         "--kb.ingest.embedding.url=" + embedding)),
                 new ServiceSpec("inference-service", ports.inference(), "512m", concat(tokens,
                         "--kb.inference.retrieval-url=http://127.0.0.1:" + ports.retrieval())),

@@ -25,6 +25,15 @@ class ServiceArgsTest {
     }
 
     @Test
+    void ingestServiceKeepsItsUploadStoreUnderTheStacksHome() {
+        ServiceSpec ingest = ServiceSpec.all(StackPorts.defaults(), home).stream()
+                .filter(s -> s.name().equals("ingest-service")).findFirst().orElseThrow();
+
+        // application.yaml puts kb.ingest.uploads.dir at ${kb.data-dir}/ingest-service/uploads.
+        assertThat(ingest.args()).contains("--kb.data-dir=" + home.resolve("data"));
+    }
+
+    @Test
     void anExtraArgumentReplacesTheStacksOwnOfTheSameKeyAndOthersAreAppended() {
         ServiceSpec spec = inference().withArgs(List.of("--kb.inference.retrieval-url=http://127.0.0.1:9999",
                 "--kb.inference.top-k=4"));
