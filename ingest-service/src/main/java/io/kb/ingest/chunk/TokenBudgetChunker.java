@@ -230,8 +230,11 @@ public final class TokenBudgetChunker implements Chunker {
                         next++;
                     }
                     // Pieces after the first leave room for the overlap that their chunk will start with.
-                    int budget = s == sentence[0] ? max : max - properties.overlapTokens();
-                    int end = firstFitting(s, sentence[1], budget, cuts, next, next - previous);
+                    // A whole sentence is counted once, a rest never: that was quadratic in run-on text.
+                    boolean whole = s == sentence[0];
+                    int end = whole && tokens(s, sentence[1]) <= max ? sentence[1]
+                            : firstFitting(s, sentence[1], whole ? max : max - properties.overlapTokens(), cuts, next,
+                                    next - previous);
                     add(units, block, section, s, end, false);
                     s = end;
                     while (s < sentence[1] && Character.isWhitespace(text.charAt(s))) {
@@ -265,12 +268,13 @@ public final class TokenBudgetChunker implements Chunker {
         }
 
         /**
-         * The end of the longest prefix of {@code [from, to)} within {@code budget} tokens: {@code to} itself, else the
-         * last of {@code cuts} from index {@code first} on that fits, else the last character that fits (at
-         * least one). Searches by galloping from {@code from}, so that the text tokenized is proportional to
-         * the prefix found rather than to the rest of the sentence: a long run-on text (no sentence ends) is
-         * then cut in linear time, where counting the whole rest for every piece was quadratic. {@code guess}
-         * is how many cuts to try first (the previous piece's), so that a run of like pieces takes few probes.
+         * The end of the longest prefix of {@code [from, to)} within {@code budget} tokens: {@code to}
+         * itself, else the last of {@code cuts} from index {@code first} on that fits, else the last
+         * character that fits (at least one). Searches by galloping from {@code from}, so that the text
+         * tokenized is proportional to the prefix found rather than to the rest of the sentence: a long
+         * run-on text (no sentence ends) is then cut in linear time, where counting the whole rest for every
+         * piece was quadratic. {@code guess} is how many cuts to try first (the previous piece's), so that a
+         * run of like pieces takes few probes.
          */
         private int firstFitting(int from, int to, int budget, List<Integer> cuts, int first, int guess) {
             // Candidates first..cuts.size(): the cuts after from, then to.

@@ -192,8 +192,8 @@ class TokenBudgetChunkerTest {
         // A hostile upload: one "sentence" of 40,000 characters without any punctuation.
         StringBuilder words = new StringBuilder();
         for (int i = 0; words.length() < 40_000; i++) {
-            words.append(i > 0 ? " " : "").append(List.of("budget", "claim", "receipt", "travel", "approval").get(i % 5))
-                    .append(i % 7);
+            String word = List.of("budget", "claim", "receipt", "travel", "approval").get(i % 5);
+            words.append(i > 0 ? " " : "").append(word).append(i % 7);
         }
         String text = words.toString();
         ParsedDocument document = document("en", BlockKind.PARAGRAPH, text, null);
