@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
+import java.util.function.IntUnaryOperator;
 
 import io.kb.ingest.parse.Block;
 import io.kb.ingest.parse.BlockKind;
@@ -18,7 +20,8 @@ import io.kb.ingest.parse.ParsedDocument;
  *   <li>Each block becomes units that are kept whole: a heading, a paragraph or list item that fits,
  *       a table row, a code block. What does not fit is split: prose at sentence boundaries
  *       ({@link SentenceSplitter}), tables at rows, code at lines, and a single piece that is still
- *       too long at the last word (or CJK character) that fits.</li>
+ *       too long at the last word (or CJK character) that fits, its pieces after the first leaving
+ *       {@code overlap-tokens} of room for the overlap.</li>
  *   <li>Units are packed in order while the chunk's text stays within the budget. A heading always
  *       starts a new chunk, unless the chunk so far holds only headings, so a section's heading is
  *       kept with its first passage and chunks never span two sections.</li>
@@ -63,6 +66,45 @@ public final class TokenBudgetChunker implements Chunker {
             throw new IllegalStateException("no token counter for model " + properties.modelFor(document.language()));
         }
         return new Run(document.text(), counter).chunk(document.blocks());
+    }
+
+    /**
+     * The largest position in {@code (known, limit]} that {@code fits}, or {@code known} if none, for a
+     * predicate that holds up to some position and not after it. Probes {@code known + guess} first, then
+     * gallops on from the last position that fits (+1, +3, +7, ...) and bisects the gap, so it makes
+     * O(log d) probes, none much farther than the answer at distance d or the guess. Only valid positions
+     * are probed: {@code up} and {@code down} move a position to the nearest valid one at or above and at
+     * or below it.
+     */
+    static int gallop(int known, int limit, int guess, IntPredicate fits, IntUnaryOperator up, IntUnaryOperator down) {
+        int lo = known;
+        int hi = limit + 1;
+        int step = Math.max(1, guess);
+        while (lo < limit) {
+            int probe = Math.min(up.applyAsInt((int) Math.min((long) lo + step, limit)), limit);
+            if (!fits.test(probe)) {
+                hi = probe;
+                break;
+            }
+            step = lo == known ? 1 : step << 1;
+            lo = probe;
+        }
+        while (hi - lo > 1) {
+            int mid = (lo + hi) >>> 1;
+            int probe = up.applyAsInt(mid);
+            if (probe >= hi) {
+                probe = down.applyAsInt(mid);
+            }
+            if (probe <= lo) {
+                break;
+            }
+            if (fits.test(probe)) {
+                lo = probe;
+            } else {
+                hi = probe;
+            }
+        }
+        return lo;
     }
 
     /** A span of the text that is kept whole when it fits. */
@@ -176,9 +218,23 @@ public final class TokenBudgetChunker implements Chunker {
                 return;
             }
             for (int[] sentence : SentenceSplitter.split(text, from, to)) {
+                // The word boundaries of the whole sentence, found once: a boundary depends only on the two
+                // characters around it, so those after a piece's start are that piece's own.
+                List<Integer> cuts = cuts(sentence[0], sentence[1], true);
+                int next = 0;
                 int s = sentence[0];
                 while (s < sentence[1]) {
-                    int end = tokens(s, sentence[1]) <= max ? sentence[1] : firstFitting(s, sentence[1]);
+                    // The cuts passed over are those of the previous piece: as many are tried first for this one.
+                    int previous = next;
+                    while (next < cuts.size() && cuts.get(next) <= s) {
+                        next++;
+                    }
+                    // Pieces after the first leave room for the overlap that their chunk will start with.
+                    // A whole sentence is counted once, a rest never: that was quadratic in run-on text.
+                    boolean whole = s == sentence[0];
+                    int end = whole && tokens(s, sentence[1]) <= max ? sentence[1]
+                            : firstFitting(s, sentence[1], whole ? max : max - properties.overlapTokens(), cuts, next,
+                                    next - previous);
                     add(units, block, section, s, end, false);
                     s = end;
                     while (s < sentence[1] && Character.isWhitespace(text.charAt(s))) {
@@ -211,34 +267,36 @@ public final class TokenBudgetChunker implements Chunker {
             return lines;
         }
 
-        /** The end of the longest prefix of {@code [from, to)} within the budget, at a word boundary if any. */
-        private int firstFitting(int from, int to) {
-            List<Integer> cuts = cuts(from, to, true);
-            int lo = 0;
-            int hi = cuts.size() - 1;
-            int best = -1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                if (tokens(from, cuts.get(mid)) <= max) {
-                    best = mid;
-                    lo = mid + 1;
-                } else {
-                    hi = mid - 1;
-                }
+        /**
+         * The end of the longest prefix of {@code [from, to)} within {@code budget} tokens: {@code to}
+         * itself, else the last of {@code cuts} from index {@code first} on that fits, else the last
+         * character that fits (at least one). Searches by galloping from {@code from}, so that the text
+         * tokenized is proportional to the prefix found rather than to the rest of the sentence: a long
+         * run-on text (no sentence ends) is then cut in linear time, where counting the whole rest for every
+         * piece was quadratic. {@code guess} is how many cuts to try first (the previous piece's), so that a
+         * run of like pieces takes few probes.
+         */
+        private int firstFitting(int from, int to, int budget, List<Integer> cuts, int first, int guess) {
+            // Candidates first..cuts.size(): the cuts after from, then to.
+            int last = cuts.size();
+            IntPredicate fits = i -> tokens(from, i < last ? cuts.get(i) : to) <= budget;
+            int best = gallop(first - 1, last, guess, fits, IntUnaryOperator.identity(), IntUnaryOperator.identity());
+            if (best >= first) {
+                return best < last ? cuts.get(best) : to;
             }
-            if (best >= 0) {
-                return cuts.get(best);
-            }
-            // One word longer than the budget: cut inside it, keeping surrogate pairs together.
+            // The first word alone is longer than the budget: cut inside it, keeping surrogate pairs together.
             int end = from + Character.charCount(text.codePointAt(from));
-            while (end < to) {
-                int next = end + Character.charCount(text.codePointAt(end));
-                if (tokens(from, next) > max) {
-                    break;
-                }
-                end = next;
+            if (end >= to) {
+                return end;
             }
-            return end;
+            return gallop(end, to, 1, i -> tokens(from, i) <= budget,
+                    i -> splitsPair(i) ? i + 1 : i, i -> splitsPair(i) ? i - 1 : i);
+        }
+
+        /** Whether a cut at {@code i} would part a surrogate pair. */
+        private boolean splitsPair(int i) {
+            return i > 0 && i < text.length() && Character.isHighSurrogate(text.charAt(i - 1))
+                    && Character.isLowSurrogate(text.charAt(i));
         }
 
         /** The start of the shortest suffix of {@code [from, to)} that still has at most {@code budget} tokens. */

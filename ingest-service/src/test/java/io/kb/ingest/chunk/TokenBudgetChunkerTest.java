@@ -168,6 +168,71 @@ class TokenBudgetChunkerTest {
         assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.text()).matches("word( word)*"));
     }
 
+    /**
+     * Asserts that the chunks cover {@code text} from its first to its last character in order, each one
+     * after the first starting inside the previous one with an overlap of 1 to {@code overlapTokens} tokens.
+     */
+    private static void assertCoveredWithOverlap(String text, List<TextChunk> chunks, int overlapTokens,
+            TokenCounter counter) {
+        assertThat(chunks.getFirst().startOffset()).isZero();
+        assertThat(chunks.getLast().endOffset()).isEqualTo(text.length());
+        for (int i = 1; i < chunks.size(); i++) {
+            TextChunk previous = chunks.get(i - 1);
+            TextChunk current = chunks.get(i);
+            assertThat(current.startOffset()).as("chunk %d starts inside chunk %d", i, i - 1)
+                    .isGreaterThan(previous.startOffset()).isLessThan(previous.endOffset());
+            String overlap = text.substring(current.startOffset(), previous.endOffset());
+            assertThat(counter.count(overlap)).as("overlap of chunk %d: %s", i, overlap)
+                    .isBetween(1, overlapTokens);
+        }
+    }
+
+    @Test
+    void cutsALongRunOnEnglishTextWithinTheBudgetWithOverlap() {
+        // A hostile upload: one "sentence" of 40,000 characters without any punctuation.
+        StringBuilder words = new StringBuilder();
+        for (int i = 0; words.length() < 40_000; i++) {
+            String word = List.of("budget", "claim", "receipt", "travel", "approval").get(i % 5);
+            words.append(i > 0 ? " " : "").append(word).append(i % 7);
+        }
+        String text = words.toString();
+        ParsedDocument document = document("en", BlockKind.PARAGRAPH, text, null);
+
+        List<TextChunk> chunks = chunker(400, 40).chunk(document);
+
+        assertInvariants(document, chunks, 400, english);
+        assertCoveredWithOverlap(text, chunks, 40, english);
+        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.text()).matches("\\p{Alpha}+\\d( \\p{Alpha}+\\d)*"));
+    }
+
+    @Test
+    void cutsALongRunOfChineseWithoutSentenceEndsWithinTheBudgetWithOverlap() {
+        String text = "员工出差前须在系统中提交申请经部门负责人批准后方可预订机票和酒店".repeat(1_000);
+        ParsedDocument document = document("zh", BlockKind.PARAGRAPH, text, null);
+
+        List<TextChunk> chunks = chunker(400, 40).chunk(document);
+
+        assertInvariants(document, chunks, 400, chinese);
+        assertCoveredWithOverlap(text, chunks, 40, chinese);
+        assertThat(chunks).hasSizeGreaterThan(text.length() / 400);
+    }
+
+    @Test
+    void cutsARunOfPunctuationWithoutWordsWithinTheBudget() {
+        // No word boundaries at all: every dash is a token, so pieces are cut between characters.
+        String text = "-".repeat(5_000);
+        ParsedDocument document = document("en", BlockKind.PARAGRAPH, text, null);
+
+        List<TextChunk> chunks = chunker(400, 40).chunk(document);
+
+        assertInvariants(document, chunks, 400, english);
+        assertThat(chunks.getFirst().startOffset()).isZero();
+        assertThat(chunks.getLast().endOffset()).isEqualTo(text.length());
+        for (int i = 1; i < chunks.size(); i++) {
+            assertThat(chunks.get(i).startOffset()).isLessThanOrEqualTo(chunks.get(i - 1).endOffset());
+        }
+    }
+
     @Test
     void isDeterministic() {
         String paragraph = sentences("Policy %d is reviewed every year by the board of directors.", 50);
