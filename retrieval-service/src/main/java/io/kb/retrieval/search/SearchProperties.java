@@ -32,4 +32,15 @@ public record SearchProperties(
         @DefaultValue("1.0") @DecimalMin("0.0") double denseWeight,
         @DefaultValue("1.0") @DecimalMin("0.0") double bm25Weight,
         @DefaultValue("100") @Min(1) @Max(1000) int maxTopK) {
+
+    /**
+     * The settings the service runs with when only the embedding service is configured, for code that runs the
+     * search stages outside the service (the retrieval evaluator of {@code kb eval retrieval}).
+     *
+     * @param embeddingUrl base URL of embedding-service
+     * @return the defaults of every other setting
+     */
+    public static SearchProperties defaults(URI embeddingUrl) {
+        return new SearchProperties(embeddingUrl, Duration.ofSeconds(10), 50, 60, 1.0, 1.0, 100);
+    }
 }
