@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -44,8 +45,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  * <p>What stands in for the services' edges: a BEIR document becomes the {@link ParsedDocument} that a Markdown
  * upload of {@code "# title\n\ntext"} parses to (the title a level-1 heading, each paragraph a block), since a
  * BEIR corpus is already clean text; the chunks' vectors come from the model directly, as embedding-service's
- * batch endpoint computes them; a query is embedded by the same model, as retrieval-service's query embedder
- * has embedding-service do it (the text as it is).
+ * batch endpoint computes them; a query is embedded by the same model, after the model's query instruction, as
+ * retrieval-service's search has embedding-service do it.
  */
 final class InProcessRetrieval implements AutoCloseable {
 
@@ -97,15 +98,26 @@ final class InProcessRetrieval implements AutoCloseable {
         }
     }
 
-    /** Settings for {@link HybridSearch} outside the service: its defaults, with another fusion if asked. */
-    static SearchProperties searchSettings(Integer rrfK, Double denseWeight, Double bm25Weight) {
+    /**
+     * Settings for {@link HybridSearch} outside the service: its defaults, with another fusion or query instruction
+     * where asked.
+     *
+     * @param model the embedding model, whose query instruction {@code queryInstruction} replaces
+     * @param queryInstruction the text put before each query for dense retrieval; null keeps the service's
+     */
+    static SearchProperties searchSettings(Integer rrfK, Double denseWeight, Double bm25Weight, String model,
+            String queryInstruction) {
         // The URL is never called: queries are embedded in this process.
         SearchProperties defaults = SearchProperties.defaults(URI.create("in-process:onnx"));
+        Map<String, String> instructions = new HashMap<>(defaults.queryInstructions());
+        if (queryInstruction != null) {
+            instructions.put(model, queryInstruction);
+        }
         return new SearchProperties(defaults.embeddingUrl(), defaults.embeddingTimeout(), defaults.candidates(),
                 rrfK != null ? rrfK : defaults.rrfK(),
                 denseWeight != null ? denseWeight : defaults.denseWeight(),
                 bm25Weight != null ? bm25Weight : defaults.bm25Weight(),
-                defaults.maxTopK());
+                defaults.maxTopK(), instructions);
     }
 
     /** Whether the index already holds the document (an earlier run in the same work folder indexed it). */

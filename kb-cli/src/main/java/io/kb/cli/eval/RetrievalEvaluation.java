@@ -100,6 +100,10 @@ public final class RetrievalEvaluation implements Callable<Integer> {
             + "(default: the service's).")
     Double bm25Weight;
 
+    @Option(names = "--query-instruction", paramLabel = "TEXT", description = "Put before each query for dense "
+            + "retrieval; '' for none (default: the service's kb.retrieval.search.query-instructions for the model).")
+    String queryInstruction;
+
     @Option(names = "--chunk-tokens", paramLabel = "N", description = "The chunker's token budget (default: "
             + "ingest-service's kb.ingest.chunk.max-tokens default).")
     Integer chunkTokens;
@@ -114,7 +118,6 @@ public final class RetrievalEvaluation implements Callable<Integer> {
         HybridSearch.Mode searchMode = parseMode();
         validate();
         ChunkProperties chunkDefaults = ChunkProperties.defaults();
-        SearchProperties settings = InProcessRetrieval.searchSettings(rrfK, denseWeight, bm25Weight);
 
         // 1. The test set.
         Path queriesFile = queries != null ? inFolder(queries) : BeirDataset.defaultQueries(beir);
@@ -128,6 +131,8 @@ public final class RetrievalEvaluation implements Callable<Integer> {
             throw new IllegalArgumentException(queriesFile + " has no query with a relevant document in " + qrelsFile);
         }
         BundledOnnxModel modelChoice = modelFor(dataset);
+        SearchProperties settings = InProcessRetrieval.searchSettings(rrfK, denseWeight, bm25Weight,
+                modelChoice.modelName(), queryInstruction);
         ChunkProperties chunking = new ChunkProperties(
                 chunkTokens != null ? chunkTokens : chunkDefaults.maxTokens(),
                 chunkOverlap != null ? chunkOverlap : chunkDefaults.overlapTokens(), modelChoice.modelName(), Map.of());
@@ -198,6 +203,7 @@ public final class RetrievalEvaluation implements Callable<Integer> {
                 line.put("rrf_k", settings.rrfK());
                 line.put("dense_weight", settings.denseWeight());
                 line.put("bm25_weight", settings.bm25Weight());
+                line.put("query_instruction", settings.queryInstruction(platform.modelName()));
                 line.put("chunk_tokens", chunking.maxTokens());
                 line.put("chunk_overlap", chunking.overlapTokens());
                 spec.commandLine().getOut().println(JsonMapper.builder().build().writeValueAsString(line));
