@@ -203,7 +203,9 @@ public final class RetrievalEvaluation implements Callable<Integer> {
                 line.put("rrf_k", settings.rrfK());
                 line.put("dense_weight", settings.denseWeight());
                 line.put("bm25_weight", settings.bm25Weight());
-                line.put("query_instruction", settings.queryInstruction(platform.modelName()));
+                if (searchMode != HybridSearch.Mode.BM25) {
+                    line.put("query_instruction", settings.queryInstruction(platform.modelName()));
+                }
                 line.put("chunk_tokens", chunking.maxTokens());
                 line.put("chunk_overlap", chunking.overlapTokens());
                 spec.commandLine().getOut().println(JsonMapper.builder().build().writeValueAsString(line));

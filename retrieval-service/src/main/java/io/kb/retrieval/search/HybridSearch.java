@@ -24,7 +24,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * A search as the numbered stages run it: (1) embed the query with the knowledge base's model, after that model's
- * query instruction (see {@link SearchProperties#queryInstructions()}), (2) dense retrieval
+ * query instruction if one is configured ({@link SearchProperties#queryInstructions()}), (2) dense retrieval
  * and (3) BM25 retrieval, both inside the index with the caller's access filter, (4) reciprocal rank fusion,
  * (5) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets BM25 results,
  * and the answer says so.

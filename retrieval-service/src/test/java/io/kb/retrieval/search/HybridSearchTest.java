@@ -39,7 +39,7 @@ class HybridSearchTest {
 
     @Test
     void embedsTheQueryAfterTheInstructionOfTheIndexModel() {
-        List<String> bm25Hits = searchWith("bge-small-en-v1.5", null);
+        List<String> bm25Hits = searchWith("bge-small-en-v1.5", SearchProperties.BGE_QUERY_INSTRUCTIONS);
 
         assertThat(embedded).containsExactly("Represent this sentence for searching relevant passages: annual leave");
         assertThat(bm25Hits).as("BM25 still gets the query alone, and finds the chunk").containsExactly("d1");
@@ -47,7 +47,14 @@ class HybridSearchTest {
 
     @Test
     void embedsTheQueryAloneForAModelWithoutInstruction() {
-        searchWith("test-model", null);
+        searchWith("test-model", SearchProperties.BGE_QUERY_INSTRUCTIONS);
+
+        assertThat(embedded).containsExactly("annual leave");
+    }
+
+    @Test
+    void embedsTheQueryAloneByDefault() {
+        searchWith("bge-small-en-v1.5", null);
 
         assertThat(embedded).containsExactly("annual leave");
     }
