@@ -43,9 +43,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Progress goes to standard error, so that standard output holds only the JSON line.
  */
 @Command(name = "retrieval", sortOptions = false, description = {
-        "Index a BEIR folder (corpus.jsonl, queries*.jsonl, qrels/test.tsv) with the platform's chunker, embedding",
-        "model, Lucene index and hybrid search, all in this process, run every judged query, and print one JSON line:",
-        "nDCG@10, Recall@10, Recall@100, search latency p50/p99, documents, chunks and queries counted.",
+        "Index a BEIR folder (corpus.jsonl, queries*.jsonl, qrels/test.tsv) with the",
+        "platform's chunker, embedding model, Lucene index and hybrid search, all in",
+        "this process; run every judged query; print one JSON line: nDCG@10, Recall@10,",
+        "Recall@100, search latency p50/p99, documents, chunks and queries counted.",
         "Exit code: 0 measured, 2 bad input."})
 public final class RetrievalEvaluation implements Callable<Integer> {
 
@@ -154,13 +155,15 @@ public final class RetrievalEvaluation implements Callable<Integer> {
                     settings)) {
                 // 2. The index.
                 double indexSeconds;
-                boolean reused = found != null && found.complete();
+                // A manifest whose index folder was removed since describes nothing to reuse.
+                boolean empty = platform.stats().documentCount() == 0;
+                boolean reused = found != null && found.complete() && !empty;
                 if (reused) {
                     indexSeconds = found.indexSeconds();
                     progress.printf(Locale.ROOT, "Reusing the index in %s (built in %.0f s)%n", folder.index(),
                             indexSeconds);
                 } else {
-                    double earlier = found == null ? 0 : found.indexSeconds();
+                    double earlier = found == null || empty ? 0 : found.indexSeconds();
                     folder.write(manifest(chunking, false, earlier));
                     indexSeconds = earlier + index(platform, dataset.corpus(), progress);
                     folder.write(manifest(chunking, true, indexSeconds));
