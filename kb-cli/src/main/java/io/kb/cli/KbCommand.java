@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 @Command(name = "kb", mixinStandardHelpOptions = true, version = "kb 0.1.0",
         description = "The enterprise knowledge platform, on this machine.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class, IngestCommand.class,
-                TokenCommand.class, AskCommand.class, io.kb.cli.bench.BenchCommand.class},
+                TokenCommand.class, AskCommand.class, io.kb.cli.eval.EvalCommand.class,
+                io.kb.cli.bench.BenchCommand.class},
         footer = {"", "Also, run by ./kb itself:",
                 "  test     Run every test that can run on this machine (./mvnw -B verify).",
                 "  build    Package the platform (./mvnw -q package -DskipTests)."})

@@ -7,8 +7,9 @@ import java.util.Set;
  * A cheap guess at a text's main language from a sample of its characters: Chinese when Han
  * characters are a large share of the letters, English when Latin letters dominate and common
  * English words are frequent, otherwise no guess. Enough to pick a tokenizer, not a language detector.
+ * Public for the retrieval evaluator of {@code kb eval retrieval}, which picks a corpus's model by the same rule.
  */
-final class LanguageGuess {
+public final class LanguageGuess {
 
     private static final int SAMPLE = 20_000;
     private static final Set<String> ENGLISH = Set.of("the", "and", "of", "to", "in", "is", "a", "for", "that",
@@ -17,7 +18,11 @@ final class LanguageGuess {
     private LanguageGuess() {
     }
 
-    static String of(String text) {
+    /**
+     * @param text any text; only its first 20,000 characters are read
+     * @return {@code zh}, {@code en}, or null when neither is a safe guess
+     */
+    public static String of(String text) {
         String sample = text.length() > SAMPLE ? text.substring(0, SAMPLE) : text;
         int han = 0;
         int latin = 0;

@@ -25,7 +25,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * A search as the numbered stages run it: (1) embed the query with the knowledge base's model, (2) dense retrieval
+ * A search as the numbered stages run it: (1) embed the query with the knowledge base's model, after that model's
+ * query instruction if one is configured ({@link SearchProperties#queryInstructions()}), (2) dense retrieval
  * and (3) BM25 retrieval, both inside the index with the caller's access filter, (4) reciprocal rank fusion,
  * (5) reranking of the best fused candidates, when a reranker is configured and the request does not opt out,
  * (6) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets BM25 results,
@@ -156,7 +157,8 @@ public final class HybridSearch {
         if (stats.embedding() == null) {
             return null;
         }
-        QueryEmbedder.QueryVector v = embedder.embed(tenant, query);
+        QueryEmbedder.QueryVector v = embedder.embed(tenant,
+                properties.queryInstruction(stats.embedding().model()) + query);
         if (!stats.embedding().model().equals(v.model()) || stats.embedding().dimension() != v.vector().length) {
             throw new EmbeddingMismatchException(stats.embedding(), new EmbeddingInfo(v.model(), v.vector().length));
         }

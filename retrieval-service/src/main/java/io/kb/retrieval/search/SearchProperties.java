@@ -2,6 +2,7 @@ package io.kb.retrieval.search;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -21,6 +22,12 @@ import org.springframework.validation.annotation.Validated;
  * @param denseWeight      weight of the dense list in the fusion
  * @param bm25Weight       weight of the BM25 list in the fusion
  * @param maxTopK          the largest top k a caller may ask for
+ * @param queryInstructions by embedding model, the text put in front of a query before it is embedded for dense
+ *                         retrieval (BM25 gets the query as it is), for models trained with one (e5's
+ *                         {@code "query: "}, bge's {@link #BGE_QUERY_INSTRUCTIONS}). None by default: with the
+ *                         bundled bge-small models the instructions changed nDCG@10 by -0.001 (SciFact, dense)
+ *                         and -0.002 (CMRC 2018, hybrid), see docs/retrieval-quality.md. A model missing here, or
+ *                         mapped to an empty text, embeds the query alone
  */
 @Validated
 @ConfigurationProperties("kb.retrieval.search")
@@ -31,5 +38,38 @@ public record SearchProperties(
         @DefaultValue("60") @Min(1) @Max(1000) int rrfK,
         @DefaultValue("1.0") @DecimalMin("0.0") double denseWeight,
         @DefaultValue("1.0") @DecimalMin("0.0") double bm25Weight,
-        @DefaultValue("100") @Min(1) @Max(1000) int maxTopK) {
+        @DefaultValue("100") @Min(1) @Max(1000) int maxTopK,
+        Map<String, String> queryInstructions) {
+
+    /**
+     * The instructions BAAI gives for retrieval queries of the bge v1.5 models (their model cards); v1.5 made them
+     * optional, and they measured no better here, so they are not the default.
+     */
+    public static final Map<String, String> BGE_QUERY_INSTRUCTIONS = Map.of(
+            "bge-small-en-v1.5", "Represent this sentence for searching relevant passages: ",
+            "bge-small-zh-v1.5", "为这个句子生成表示以用于检索相关文章：");
+
+    /** Without {@code query-instructions}, none. */
+    public SearchProperties {
+        queryInstructions = queryInstructions == null ? Map.of() : Map.copyOf(queryInstructions);
+    }
+
+    /**
+     * @param model an embedding model's name
+     * @return the text to put in front of a query for that model; empty for none
+     */
+    public String queryInstruction(String model) {
+        return queryInstructions.getOrDefault(model, "");
+    }
+
+    /**
+     * The settings the service runs with when only the embedding service is configured, for code that runs the
+     * search stages outside the service (the retrieval evaluator of {@code kb eval retrieval}).
+     *
+     * @param embeddingUrl base URL of embedding-service
+     * @return the defaults of every other setting
+     */
+    public static SearchProperties defaults(URI embeddingUrl) {
+        return new SearchProperties(embeddingUrl, Duration.ofSeconds(10), 50, 60, 1.0, 1.0, 100, null);
+    }
 }
