@@ -86,7 +86,7 @@ class HybridSearchOnMilvusTest {
 
     private HybridSearch search(double denseWeight, double bm25Weight) {
         SearchProperties properties = new SearchProperties(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), 20,
-                30, denseWeight, bm25Weight, 100);
+                30, denseWeight, bm25Weight, 100, null);
         return new HybridSearch(index, embedder, new ReciprocalRankFusion(30), properties, new SimpleMeterRegistry());
     }
 }
