@@ -1,6 +1,7 @@
 package io.kb.gateway.auth;
 
 import io.kb.contracts.Principal;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -56,11 +57,12 @@ class SecurityConfiguration {
 
     @Bean
     SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoders,
-            AuthProperties auth) {
-        ReactiveJwtDecoder decoder = decoders.getIfAvailable();
-        if (decoder == null) {
+            AuthProperties auth, MeterRegistry meters) {
+        ReactiveJwtDecoder issuerDecoder = decoders.getIfAvailable();
+        if (issuerDecoder == null) {
             throw new IllegalStateException(NO_ISSUER);
         }
+        ReactiveJwtDecoder decoder = VerifiedTokenCache.wrap(issuerDecoder, auth.tokenCache(), meters);
         ServerAuthenticationEntryPoint refuse = SecurityConfiguration::refuse;
         ServerAccessDeniedHandler deny = (exchange, denied) -> Mono.error(AuthProblems.forbidden());
         return http

@@ -1,5 +1,6 @@
 package io.kb.service.security;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        issuer already, so this is for a JWK set URI (the {@code local} profile sets the gateway's)
  * @param openPaths path patterns (such as {@code /v1/public/**}) that are served without a token, in addition
  *        to the health, info and Prometheus endpoints and {@code /error}
+ * @param tokenCache how long and how many accepted tokens are remembered, so that a caller's next requests skip
+ *        the signature check ({@link VerifiedTokens}); a zero {@code ttl} or {@code max-size} switches it off
  */
 @ConfigurationProperties("kb.security")
 public record ServiceSecurityProperties(
@@ -25,7 +28,31 @@ public record ServiceSecurityProperties(
         @DefaultValue("groups") String groupsClaim,
         @DefaultValue("kb") String audience,
         String issuer,
-        @DefaultValue List<String> openPaths) {
+        @DefaultValue List<String> openPaths,
+        @DefaultValue TokenCache tokenCache) {
+
+    /**
+     * @param ttl     how long an accepted token is remembered, never past its {@code exp}; also how long a token
+     *                keeps working after its signing key is withdrawn from the issuer's key set
+     * @param maxSize how many tokens are remembered at most
+     */
+    public record TokenCache(@DefaultValue("5m") Duration ttl, @DefaultValue("10000") long maxSize) {
+
+        public TokenCache {
+            if (ttl == null || ttl.isNegative()) {
+                throw new IllegalArgumentException("kb.security.token-cache.ttl must not be negative, was " + ttl);
+            }
+            if (maxSize < 0) {
+                throw new IllegalArgumentException("kb.security.token-cache.max-size must not be negative, was "
+                        + maxSize);
+            }
+        }
+
+        /** Whether tokens are remembered at all. */
+        public boolean enabled() {
+            return !ttl.isZero() && maxSize > 0;
+        }
+    }
 
     public ServiceSecurityProperties {
         requireText("kb.security.tenant-claim", tenantClaim);

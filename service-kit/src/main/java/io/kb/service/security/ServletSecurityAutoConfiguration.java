@@ -2,6 +2,7 @@ package io.kb.service.security;
 
 import java.util.List;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -88,12 +89,13 @@ public class ServletSecurityAutoConfiguration {
 
     @Bean
     SecurityFilterChain kbSecurityFilterChain(HttpSecurity http, ServiceSecurityProperties properties,
-            ObjectProvider<JwtDecoder> decoders,
+            ObjectProvider<JwtDecoder> decoders, ObjectProvider<MeterRegistry> meters,
             @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) throws Exception {
-        JwtDecoder decoder = decoders.getIfAvailable();
-        if (decoder == null) {
+        JwtDecoder issuerDecoder = decoders.getIfAvailable();
+        if (issuerDecoder == null) {
             throw new IllegalStateException(NO_DECODER);
         }
+        JwtDecoder decoder = remembering(issuerDecoder, properties.tokenCache(), meters.getIfAvailable());
         // Boot's issuer-uri decoder runs OIDC discovery at the first token and, when the issuer is unreachable,
         // throws an exception that is no JwtException and would escape the chain as a bare 500. As a JwtException
         // it becomes an AuthenticationServiceException, which ProblemDetailsHandler answers with a 502 problem.
@@ -136,6 +138,19 @@ public class ServletSecurityAutoConfiguration {
                             }
                         }))
                 .build();
+    }
+
+    /** The decoder with {@link VerifiedTokens} in front, unless the cache is switched off. */
+    static JwtDecoder remembering(JwtDecoder decoder, ServiceSecurityProperties.TokenCache settings,
+            MeterRegistry meters) {
+        if (!settings.enabled()) {
+            return decoder;
+        }
+        VerifiedTokens tokens = VerifiedTokens.create(settings.ttl(), settings.maxSize());
+        if (meters != null) {
+            tokens.monitor(meters, "kb.security.token.cache");
+        }
+        return tokens.inFrontOf(decoder);
     }
 
     @Bean
