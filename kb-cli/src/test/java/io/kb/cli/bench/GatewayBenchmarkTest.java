@@ -62,13 +62,13 @@ class GatewayBenchmarkTest {
         assertThat(bench.user).isEqualTo("bench");
         assertThat(bench.tenant).isEqualTo("aurora");
         assertThat(bench.query).isEqualTo(GatewayBenchmark.DEFAULT_QUERY);
-        assertThat(bench.warmUp).isEqualTo(Duration.ofSeconds(2));
+        assertThat(bench.warmUp).isEqualTo(Duration.ofSeconds(10));
         assertThat(bench.json).isFalse();
         assertThatCode(bench::validate).doesNotThrowAnyException();
         assertThat(bench.sliceLengths()).containsExactly(new Length.Timed(Duration.ofMillis(2500)),
                 new Length.Timed(Duration.ofMillis(2500)), new Length.Timed(Duration.ofMillis(2500)),
                 new Length.Timed(Duration.ofMillis(2500)));
-        assertThat(bench.schedule()).contains("2 s warm-up per side", "10 s per side in 4 alternating slices");
+        assertThat(bench.schedule()).contains("10 s warm-up per side", "10 s per side in 4 alternating slices");
     }
 
     @Test
