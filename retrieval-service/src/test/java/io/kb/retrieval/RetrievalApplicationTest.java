@@ -14,8 +14,12 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The local profile starts with a Lucene chunk index under {@code kb.data-dir}. */
-@SpringBootTest
+/**
+ * The local profile starts with a Lucene chunk index under {@code kb.data-dir}. The indexer's listener is not
+ * started: the local profile points it at the default broker, and on a machine where {@code kb up} runs it would join
+ * that stack's consumer group, take its chunk batches and fail them against this test's temporary index.
+ */
+@SpringBootTest(properties = "spring.kafka.listener.auto-startup=false")
 @ActiveProfiles("local")
 class RetrievalApplicationTest {
 

@@ -1,10 +1,13 @@
 package io.kb.ingest.chunk;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link TokenCounter} on a Hugging Face {@code tokenizer.json}, run by DJL's binding of the Rust
@@ -16,10 +19,12 @@ public final class HuggingFaceTokenCounter implements TokenCounter, AutoCloseabl
 
     private final String model;
     private final HuggingFaceTokenizer tokenizer;
+    private final boolean additive;
 
-    private HuggingFaceTokenCounter(String model, HuggingFaceTokenizer tokenizer) {
+    private HuggingFaceTokenCounter(String model, HuggingFaceTokenizer tokenizer, boolean additive) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.additive = additive;
     }
 
     /**
@@ -33,11 +38,12 @@ public final class HuggingFaceTokenCounter implements TokenCounter, AutoCloseabl
         for (String resource : new String[] {"/" + model + "-q-tokenizer.json", "/" + model + "-tokenizer.json"}) {
             try (InputStream in = HuggingFaceTokenCounter.class.getResourceAsStream(resource)) {
                 if (in != null) {
+                    byte[] json = in.readAllBytes();
                     // Chunks of any length must be counted in full: no truncation, no padding, no special tokens.
-                    HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(in, Map.of(
-                            "addSpecialTokens", "false", "truncation", "false", "padding", "false",
-                            "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
-                    return new HuggingFaceTokenCounter(model, tokenizer);
+                    HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
+                            Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false",
+                                    "modelMaxLength", String.valueOf(Integer.MAX_VALUE)));
+                    return new HuggingFaceTokenCounter(model, tokenizer, splitsAtSpacesFirst(json));
                 }
             } catch (IOException e) {
                 throw new IllegalArgumentException("the tokenizer of " + model + " could not be read from " + resource, e);
@@ -58,6 +64,26 @@ public final class HuggingFaceTokenCounter implements TokenCounter, AutoCloseabl
             return 0;
         }
         return tokenizer.encode(text, false, false).getIds().length;
+    }
+
+    /** True for BERT's normalizer and pre-tokenizer (the bge models), whose counts add up across spaces. */
+    @Override
+    public boolean additiveAcrossSpaces() {
+        return additive;
+    }
+
+    /**
+     * Whether the tokenizer is BERT's pipeline: {@code BertNormalizer} (or none), which turns {@code \t \n \r}
+     * and space separators into spaces and deletes control characters, then {@code BertPreTokenizer}, which splits
+     * at every space before WordPiece sees the words. A tokenizer of another kind (SentencePiece's metaspace, byte
+     * level BPE) is counted whole, which is always right.
+     */
+    static boolean splitsAtSpacesFirst(byte[] tokenizerJson) {
+        JsonNode root = JsonMapper.builder().build().readTree(tokenizerJson);
+        JsonNode normalizer = root.path("normalizer");
+        boolean bertNormalizer = normalizer.isNull() || normalizer.isMissingNode()
+                || "BertNormalizer".equals(normalizer.path("type").asString(""));
+        return bertNormalizer && "BertPreTokenizer".equals(root.path("pre_tokenizer").path("type").asString(""));
     }
 
     @Override

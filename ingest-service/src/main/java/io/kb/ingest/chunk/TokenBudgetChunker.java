@@ -31,7 +31,10 @@ import io.kb.ingest.parse.ParsedDocument;
  * </ol>
  * A chunk's text is exactly {@code document.text().substring(startOffset, endOffset)}, overlap included
  * (see {@link TextChunk}). Its heading path is that of its first non-heading unit, its page that of its
- * first unit. Token counts are exact: every chunk is counted as a whole, not as a sum of its parts.
+ * first unit. Token counts are exact: a chunk's count is that of its whole text. With a tokenizer whose counts add
+ * up across spaces ({@link TokenCounter#additiveAcrossSpaces}, the bge models) a growing chunk is counted by adding
+ * each new unit's count when only spaces separate it from the chunk, which is that same number without tokenizing
+ * the chunk again for every unit; otherwise, or across any other gap, the whole span is counted.
  */
 public final class TokenBudgetChunker implements Chunker {
 
@@ -129,6 +132,8 @@ public final class TokenBudgetChunker implements Chunker {
             int start = -1;
             int startUnit = -1;
             Integer startPage = null;
+            // The tokens of [start, end of the previous unit): a chunk grows by adding counts, not by recounting.
+            int counted = 0;
             for (int u = 0; u < units.size(); u++) {
                 Unit unit = units.get(u);
                 if (start >= 0) {
@@ -136,29 +141,67 @@ public final class TokenBudgetChunker implements Chunker {
                     Unit last = units.get(u - 1);
                     boolean onlyHeadings = units.subList(startUnit, u).stream().allMatch(Unit::heading);
                     boolean newSection = unit.section() != last.section() && !onlyHeadings;
-                    if (!newSection && tokens(start, unit.end()) <= max) {
-                        continue;
+                    if (!newSection) {
+                        int grown = grownTokens(start, counted, last, unit);
+                        if (grown <= max) {
+                            counted = grown;
+                            continue;
+                        }
                     }
-                    chunks.add(chunk(start, last.end(), units.subList(startUnit, u), startPage));
+                    chunks.add(chunk(start, last.end(), units.subList(startUnit, u), startPage, counted));
                     int overlap = newSection ? -1 : overlapStart(last);
-                    if (overlap >= 0 && overlap < unit.start() && tokens(overlap, unit.end()) <= max) {
+                    int overlapped = overlap >= 0 && overlap < unit.start() ? tokens(overlap, unit.end()) : max + 1;
+                    if (overlapped <= max) {
                         start = overlap;
+                        counted = overlapped;
                         startPage = last.page() != null ? pageAt(units, u - 1, overlap) : unit.page();
                     } else {
                         start = unit.start();
+                        counted = tokens(unit.start(), unit.end());
                         startPage = unit.page();
                     }
                     startUnit = u;
                     continue;
                 }
                 start = unit.start();
+                counted = tokens(unit.start(), unit.end());
                 startUnit = u;
                 startPage = unit.page();
             }
             if (start >= 0) {
-                chunks.add(chunk(start, units.getLast().end(), units.subList(startUnit, units.size()), startPage));
+                chunks.add(chunk(start, units.getLast().end(), units.subList(startUnit, units.size()), startPage,
+                        counted));
             }
             return chunks;
+        }
+
+        /**
+         * The tokens of {@code [start, unit.end())}, given those of {@code [start, last.end())}: their sum with the
+         * unit's own when the counter adds up across the spaces between the two, else a count of the whole span.
+         * Counting the whole span for every unit tokenized a chunk of n sentences n times over.
+         */
+        private int grownTokens(int start, int tokensToLast, Unit last, Unit unit) {
+            if (counter.additiveAcrossSpaces() && onlySpaces(last.end(), unit.start())) {
+                return tokensToLast + tokens(unit.start(), unit.end());
+            }
+            return tokens(start, unit.end());
+        }
+
+        /**
+         * Whether {@code [from, to)} is not empty and holds only characters that every tokenizer of
+         * {@link TokenCounter#additiveAcrossSpaces} treats as a space.
+         */
+        private boolean onlySpaces(int from, int to) {
+            if (from >= to) {
+                return false;
+            }
+            for (int i = from; i < to; i++) {
+                char c = text.charAt(i);
+                if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && Character.getType(c) != Character.SPACE_SEPARATOR) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         private Integer pageAt(List<Unit> units, int lastIndex, int offset) {
@@ -169,11 +212,11 @@ public final class TokenBudgetChunker implements Chunker {
             return page;
         }
 
-        private TextChunk chunk(int start, int end, List<Unit> units, Integer page) {
+        /** A chunk of {@code [start, end)}, whose token count the caller has counted already. */
+        private TextChunk chunk(int start, int end, List<Unit> units, Integer page, int tokens) {
             List<String> path = units.stream().filter(unit -> !unit.heading()).findFirst()
                     .orElse(units.getLast()).headingPath();
-            String passage = text.substring(start, end);
-            return new TextChunk(passage, path, page, start, end, counter.count(passage));
+            return new TextChunk(text.substring(start, end), path, page, start, end, tokens);
         }
 
         /** Where the overlap taken from the end of {@code last} starts, or -1 for none. */

@@ -73,6 +73,7 @@ public final class TikaDocumentParser implements DocumentParser {
 
     private final ParseProperties limits;
     private final AutoDetectParser parser;
+    private final DetectOnceDetector detector;
     private final MediaTypeRegistry registry;
     private final BoilerplateRemover boilerplate;
     private final Semaphore slots;
@@ -89,6 +90,8 @@ public final class TikaDocumentParser implements DocumentParser {
     TikaDocumentParser(ParseProperties limits, AutoDetectParser parser) {
         this.limits = limits;
         this.parser = parser;
+        this.detector = new DetectOnceDetector(parser.getDetector());
+        parser.setDetector(detector);
         this.registry = MediaTypeRegistry.getDefaultRegistry();
         this.boilerplate = new BoilerplateRemover(limits.boilerplateMinPageShare());
         this.slots = new Semaphore(limits.maxConcurrentParses());
@@ -180,7 +183,7 @@ public final class TikaDocumentParser implements DocumentParser {
             metadata.set(Metadata.CONTENT_TYPE, declared.equals("text/markdown") ? MARKDOWN.toString() : declared);
         }
         try (TikaInputStream in = TikaInputStream.get(spool)) {
-            MediaType detected = parser.getDetector().detect(in, metadata).getBaseType();
+            MediaType detected = detector.detectAndRemember(in, metadata).getBaseType();
             Family family = family(detected);
             metadata.set(Metadata.CONTENT_TYPE, detected.toString());
             ParseContext context = context();

@@ -2,13 +2,20 @@ package io.kb.ingest.chunk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.kb.ingest.parse.Block;
 import io.kb.ingest.parse.BlockKind;
+import io.kb.ingest.parse.ParseHints;
+import io.kb.ingest.parse.ParseProperties;
 import io.kb.ingest.parse.ParsedDocument;
+import io.kb.ingest.parse.TikaDocumentParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +82,39 @@ class TokenBudgetChunkerTest {
         for (int i = 1; i < chunks.size(); i++) {
             assertThat(chunks.get(i).endOffset()).isGreaterThan(chunks.get(i - 1).endOffset());
         }
+    }
+
+    /**
+     * Adding the counts of the pieces of a growing chunk (what the chunker does with the bge tokenizers) gives
+     * exactly the chunks, offsets and counts of counting every candidate chunk whole, on real documents parsed as
+     * ingest-service parses them, at several budgets.
+     */
+    @Test
+    void addingCountsAcrossSpacesGivesTheChunksOfCountingWholeTexts() throws IOException {
+        TikaDocumentParser parser = new TikaDocumentParser(ParseProperties.defaults());
+        // The same tokenizers without the capability: every candidate chunk is counted whole.
+        TokenCounter englishWhole = english::count;
+        TokenCounter chineseWhole = chinese::count;
+        assertThat(english.additiveAcrossSpaces()).isTrue();
+        assertThat(englishWhole.additiveAcrossSpaces()).isFalse();
+        int compared = 0;
+        for (Path file : RealText.files()) {
+            ParsedDocument document;
+            try (InputStream in = Files.newInputStream(file)) {
+                document = parser.parse(in, new ParseHints("text/markdown", file.getFileName().toString()));
+            }
+            for (int[] budget : new int[][] {{16, 0}, {32, 8}, {64, 16}, {128, 40}, {400, 40}}) {
+                ChunkProperties properties = new ChunkProperties(budget[0], budget[1], "bge-small-en-v1.5", null);
+                List<TextChunk> added = new TokenBudgetChunker(properties,
+                        Map.of("bge-small-en-v1.5", english, "bge-small-zh-v1.5", chinese)::get).chunk(document);
+                List<TextChunk> whole = new TokenBudgetChunker(properties,
+                        Map.of("bge-small-en-v1.5", englishWhole, "bge-small-zh-v1.5", chineseWhole)::get)
+                        .chunk(document);
+                assertThat(added).as("%s at %d/%d tokens", file, budget[0], budget[1]).isEqualTo(whole);
+                compared += added.size();
+            }
+        }
+        assertThat(compared).as("chunks compared").isGreaterThan(500);
     }
 
     @Test

@@ -3,8 +3,18 @@ package io.kb.ingest.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
+
+import org.apache.tika.detect.Detector;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.mime.MediaType;
+import org.apache.tika.parser.AutoDetectParser;
 import org.junit.jupiter.api.Test;
 
 class TikaDocumentParserTest {
@@ -18,6 +28,42 @@ class TikaDocumentParserTest {
     private static void assertOffsets(ParsedDocument document) {
         for (Block block : document.blocks()) {
             assertThat(document.text().substring(block.startOffset(), block.endOffset())).isEqualTo(block.text());
+        }
+    }
+
+    /**
+     * Counts the detections that reach Tika's own detector, by the metadata object they were made for: one object
+     * per document, the top-level one or an embedded one.
+     */
+    private static final class CountingDetector implements Detector {
+
+        final Map<Metadata, Integer> calls = Collections.synchronizedMap(new IdentityHashMap<>());
+        private final Detector delegate = new AutoDetectParser().getDetector();
+
+        @Override
+        public MediaType detect(InputStream input, Metadata metadata) throws IOException {
+            calls.merge(metadata, 1, Integer::sum);
+            return delegate.detect(input, metadata);
+        }
+    }
+
+    @Test
+    void detectsTheTypeOfADocumentOnceAndParsesItAsBefore() {
+        CountingDetector counting = new CountingDetector();
+        TikaDocumentParser parser = new TikaDocumentParser(ParseProperties.defaults(), new AutoDetectParser(counting));
+        List<byte[]> documents = List.of(Fixtures.docx(), Fixtures.xlsx(), Fixtures.pptx(List.of("One slide")),
+                Fixtures.pdf(List.of(List.of("A page of text.")), false),
+                Fixtures.utf8("# Travel\n\nEconomy class under six hours."),
+                Fixtures.utf8("<html><body><h1>Leave</h1><p>Twenty-five days a year.</p></body></html>"));
+        for (byte[] content : documents) {
+            counting.calls.clear();
+
+            ParsedDocument document = parser.parse(new ByteArrayInputStream(content), ParseHints.none());
+
+            // The PPTX has an embedded part, which is detected too: once, like the document itself.
+            assertThat(counting.calls).as(document.mediaType()).isNotEmpty()
+                    .allSatisfy((metadata, calls) -> assertThat(calls).isEqualTo(1));
+            assertThat(document).isEqualTo(parse(content, null, null));
         }
     }
 

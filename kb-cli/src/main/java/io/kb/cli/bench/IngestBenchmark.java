@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,9 @@ import picocli.CommandLine.Option;
  *   <li>send exactly those texts to embedding-service directly, as ingest-service does, timing the model;</li>
  *   <li>print both rates and their ratio.</li>
  * </ol>
+ * With {@code --rounds R} steps 1 to 5 run R times, each round on its own tenant ({@code <tenant>-r<n>}) and its own
+ * texts, so that the two phases alternate (pipeline, raw, pipeline, raw...) and a drift of the machine's load is
+ * shared by both; the median of the rounds' ratios is the result.
  * A measurement, not a gate: it fails only when documents failed or did not finish in time.
  */
 @Command(name = "ingest", description = {
@@ -68,6 +72,10 @@ public final class IngestBenchmark implements Callable<Integer> {
             description = "Direct embedding requests in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Pipeline and raw-model phases, alternated this many times; the median ratio counts (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "How long to follow the documents, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -86,8 +94,37 @@ public final class IngestBenchmark implements Callable<Integer> {
         URI embedding = embeddingUrl != null ? embeddingUrl : URI.create("http://127.0.0.1:" + ports.embedding());
         String kb = tenant != null ? tenant : defaultTenant(ZonedDateTime.now(ZoneOffset.UTC));
 
+        List<IngestBenchResult> results = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            String roundTenant = rounds == 1 ? kb : kb + "-r" + round;
+            Measured measured = measure(kafka, embedding, roundTenant, seed + round - 1);
+            if (measured.exitCode() != 0) {
+                return measured.exitCode();
+            }
+            results.add(measured.result());
+            if (rounds > 1) {
+                System.out.print(IngestBenchRounds.line(round, measured.result()));
+            }
+        }
+
+        // 5. The table; for several rounds, the median round's, then every ratio and their median.
+        IngestBenchRounds all = new IngestBenchRounds(results);
+        System.out.println();
+        System.out.print(all.medianRound().table());
+        if (rounds > 1) {
+            System.out.print(all.summary());
+        }
+        return 0;
+    }
+
+    /** One round: its result, or the exit code that ends the run without one. */
+    private record Measured(IngestBenchResult result, int exitCode) {
+    }
+
+    /** Steps 1 to 4 for one tenant. */
+    private Measured measure(String kafka, URI embedding, String kb, long textSeed) {
         // 1. Documents.
-        List<DocumentEvent> events = new SyntheticDocuments(seed).events(kb, documents, paragraphs,
+        List<DocumentEvent> events = new SyntheticDocuments(textSeed).events(kb, documents, paragraphs,
                 System.currentTimeMillis());
 
         // 2. The pipeline, from the first publish to the last INDEXED.
@@ -99,7 +136,7 @@ public final class IngestBenchmark implements Callable<Integer> {
                     failed, events.size(), pipeline.pending().size(), timeout);
             pipeline.outcomes().values().stream().filter(o -> o.state() == IngestState.FAILED).limit(5)
                     .forEach(o -> System.out.println("  failed  " + o.documentId() + ": " + o.reason()));
-            return failed > 0 ? SOME_FAILED : TIMED_OUT;
+            return new Measured(null, failed > 0 ? SOME_FAILED : TIMED_OUT);
         }
         long chunks = pipeline.outcomes().values().stream().map(Outcome::chunkCount).filter(Objects::nonNull)
                 .mapToLong(Integer::longValue).sum();
@@ -119,13 +156,8 @@ public final class IngestBenchmark implements Callable<Integer> {
         DirectEmbedding model = new DirectEmbedding(embedding, kb, batchSize, concurrency);
         model.embed(texts.subList(0, Math.min(WARM_UP_TEXTS, texts.size())));
         DirectEmbedding.Run raw = model.embed(texts);
-
-        // 5. The table.
-        IngestBenchResult result = new IngestBenchResult(events.size(), chunks, pipeline.elapsed(), raw.texts(),
-                raw.elapsed(), raw.model(), Runtime.getRuntime().availableProcessors());
-        System.out.println();
-        System.out.print(result.table());
-        return 0;
+        return new Measured(new IngestBenchResult(events.size(), chunks, pipeline.elapsed(), raw.texts(),
+                raw.elapsed(), raw.model(), Runtime.getRuntime().availableProcessors()), 0);
     }
 
     /** The outcome of step 2. */
@@ -174,12 +206,12 @@ public final class IngestBenchmark implements Callable<Integer> {
     }
 
     private void validate() {
-        if (documents < 1 || paragraphs < 1 || batchSize < 1 || concurrency < 1) {
+        if (documents < 1 || paragraphs < 1 || batchSize < 1 || concurrency < 1 || rounds < 1) {
             throw new IllegalArgumentException(
-                    "--documents, --paragraphs, --batch-size and --concurrency must be 1 or more");
+                    "--documents, --paragraphs, --batch-size, --concurrency and --rounds must be 1 or more");
         }
         if (tenant != null) {
-            FieldRules.requireTenant(tenant);
+            FieldRules.requireTenant(rounds == 1 ? tenant : tenant + "-r" + rounds);
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.kb.retrieval.consume;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import io.kb.contracts.ContractViolationException;
@@ -11,8 +13,9 @@ import io.kb.contracts.event.IngestStages;
 import io.kb.contracts.event.IngestStatus;
 import io.kb.retrieval.index.ApplyResult;
 import io.kb.retrieval.index.ChunkIndex;
-import io.kb.retrieval.index.IndexVersions;
 import io.kb.retrieval.index.EmbeddingMismatchException;
+import io.kb.retrieval.index.IndexVersions;
+import io.kb.retrieval.index.PartialApplyException;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.ProcessingFailure;
 import io.kb.service.kafka.PublishFailedException;
@@ -21,12 +24,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 
 /**
- * The indexer: consumes {@code kb.chunks.v1} and applies each batch to the chunk index (which keeps only the newest
+ * The indexer: consumes {@code kb.chunks.v1} and applies the batches to the chunk index (which keeps only the newest
  * version of a document and ignores older ones), then announces {@code INDEXED} or {@code DELETED} on the status
- * topic. The offset is committed when this method returns, after the index has committed. A batch that cannot be
- * applied (invalid, or embedded with another model than the index) goes to {@code kb.chunks.dlq.v1}.
+ * topic. It takes all records of a poll at once, so that the index commits once for all of them rather than once per
+ * document (the commit's file sync and new searcher cost more than a document's writes). The offsets are committed
+ * when this method returns, after the index has committed. A batch that cannot be applied (invalid, or embedded with
+ * another model than the index) is reported by its position ({@link BatchListenerFailedException}): the records
+ * before it are applied, announced and committed, and the error handler treats it as it treats a single record
+ * (retries when the failure may pass, then {@code kb.chunks.dlq.v1}), then goes on with the records after it.
  */
 public final class ChunkBatchListener {
 
@@ -48,15 +56,50 @@ public final class ChunkBatchListener {
     }
 
     @KafkaListener(id = "retrieval-indexer", topics = Topics.CHUNKS, groupId = "retrieval-indexer",
-            concurrency = "${kb.retrieval.indexer.concurrency:1}")
-    public void onBatch(ConsumerRecord<String, byte[]> record) {
-        ChunkBatch batch = decode(record);
-        ApplyResult result;
-        try {
-            result = index.apply(batch);
-        } catch (EmbeddingMismatchException e) {
-            throw ProcessingFailure.permanent(IngestStages.INDEX, e.getMessage());
+            concurrency = "${kb.retrieval.indexer.concurrency:1}", batch = "true")
+    public void onBatches(List<ConsumerRecord<String, byte[]>> records) {
+        // 1. Decode, up to the first record that is not a valid batch.
+        List<ChunkBatch> batches = new ArrayList<>(records.size());
+        RuntimeException failure = null;
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                batches.add(decode(record));
+            } catch (ProcessingFailure e) {
+                failure = e;
+                break;
+            }
         }
+
+        // 2. Apply them with one index commit, up to the first that cannot be applied.
+        List<ApplyResult> results;
+        try {
+            results = index.applyAll(batches);
+        } catch (PartialApplyException e) {
+            results = e.applied();
+            failure = e.getCause() instanceof EmbeddingMismatchException mismatch
+                    ? ProcessingFailure.permanent(IngestStages.INDEX, mismatch.getMessage())
+                    : e.getCause();
+        } catch (RuntimeException e) {
+            // Nothing is known to be applied: the poll is tried again from its first record, as a single record
+            // would be. Applying a batch twice is idempotent.
+            throw new BatchListenerFailedException(e.getMessage(), e, 0);
+        }
+
+        // 3. Announce what was applied; the offsets of these records are committed after this method, or up to the
+        //    failed record when one failed, which the error handler then retries or dead-letters.
+        for (int i = 0; i < results.size(); i++) {
+            try {
+                announce(batches.get(i), results.get(i));
+            } catch (ProcessingFailure e) {
+                throw new BatchListenerFailedException(e.getMessage(), e, i);
+            }
+        }
+        if (failure != null) {
+            throw new BatchListenerFailedException(failure.getMessage(), failure, results.size());
+        }
+    }
+
+    private void announce(ChunkBatch batch, ApplyResult result) {
         // Tenants are few (one per organisation), so the tag stays of low cardinality.
         meters.counter("kb.retrieval.indexed.documents", "tenant", batch.tenant(),
                 "outcome", result.outcome().name().toLowerCase(Locale.ROOT)).increment();
@@ -69,7 +112,7 @@ public final class ChunkBatchListener {
                     result.chunkCount(), now));
             case DELETED -> publish(IngestStatus.deleted(batch.tenant(), batch.documentId(), batch.version(), now));
             case STALE -> log.debug("ignored version {} of {}: version {} is indexed", batch.version(),
-                    record.key(), result.storedVersion());
+                    batch.key().asString(), result.storedVersion());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kb.retrieval.index;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -42,6 +43,35 @@ public interface ChunkIndex extends AutoCloseable {
      * @throws java.io.UncheckedIOException when the index cannot be written
      */
     ApplyResult apply(ChunkBatch batch);
+
+    /**
+     * Applies the batches in order, as {@link #apply} would one after the other, and returns once all of them are
+     * durable and visible. A later batch sees the effect of an earlier one: two versions of one document in the
+     * list end with the newer one, whatever their order. Each batch stays atomic on its own; the list as a whole is
+     * not (a search may see the first batches applied before the last ones).
+     *
+     * <p>This default calls {@link #apply} for each batch. An engine where a commit costs more than the writes
+     * (Lucene: a file sync and a new searcher) overrides it to write every batch and commit once, which is what the
+     * indexer gains by taking all records of a poll at once.
+     *
+     * @param batches valid batches, in the order they were consumed
+     * @return one result per batch, in the same order
+     * @throws PartialApplyException when a batch cannot be applied: the batches before it are applied and durable,
+     *         that batch and the ones after it are not, and the cause is what {@link #apply} throws for it
+     * @throws java.io.UncheckedIOException when the index cannot be written and it cannot say which batches are
+     *         durable (an engine that commits once); applying the list again is safe
+     */
+    default List<ApplyResult> applyAll(List<ChunkBatch> batches) {
+        List<ApplyResult> results = new ArrayList<>(batches.size());
+        for (ChunkBatch batch : batches) {
+            try {
+                results.add(apply(batch));
+            } catch (RuntimeException e) {
+                throw new PartialApplyException(results.size(), results, e);
+            }
+        }
+        return results;
+    }
 
     /**
      * The best {@code request.k()} chunks for the request among those the caller may read and the

@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import io.kb.contracts.DeadLetterHeaders;
 import io.kb.contracts.Topics;
@@ -27,10 +30,18 @@ import io.kb.retrieval.index.ChunkIndex;
 import io.kb.retrieval.index.IndexVersions;
 import io.kb.retrieval.index.SearchRequest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -58,6 +69,9 @@ class IndexerIT {
 
     @Autowired
     IndexVersions versions;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     private final EventCodec codec = new EventCodec();
 
@@ -127,6 +141,45 @@ class IndexerIT {
         });
     }
 
+    @Test
+    void aBadBatchInTheMiddleOfAPollIsDeadLetteredAndTheOthersAroundItAreIndexed() throws Exception {
+        String tenant = KafkaTestTopics.uniqueTenant();
+        MessageListenerContainer indexer = listeners.getListenerContainer("retrieval-indexer");
+        // Paused while the records are written, so that one poll takes them all.
+        indexer.pause();
+        awaitTrue(indexer::isContainerPaused);
+        try {
+            sendToOnePartition(List.of(
+                    batch(tenant, "before-1", 1, "Written before the bad one."),
+                    batch(tenant, "doc", 5, "The fifth version."),
+                    batch(tenant, "doc", 4, "The fourth version arrives late."),
+                    batch(tenant, "before-2", 1, "Also before the bad one."),
+                    withModel(batch(tenant, "bad", 1, "Embedded by another model."), "another-model"),
+                    batch(tenant, "after-1", 1, "Written after the bad one."),
+                    batch(tenant, "doc", 6, "The sixth version."),
+                    batch(tenant, "after-2", 1, "Also after the bad one.")));
+        } finally {
+            indexer.resume();
+        }
+
+        List<ConsumerRecord<String, byte[]>> dead = read(Topics.CHUNKS_DLQ, tenant, 1);
+        assertThat(dead.getFirst().key()).isEqualTo(tenant + "/bad");
+        assertThat(KafkaTestTopics.header(dead.getFirst(), DeadLetterHeaders.ERROR_STAGE)).isEqualTo("index");
+        assertThat(KafkaTestTopics.header(dead.getFirst(), DeadLetterHeaders.ERROR_REASON)).contains("another-model");
+        List<IngestStatus> statuses = statuses(tenant, 7);
+        assertThat(statuses).filteredOn(s -> s.state() == IngestState.INDEXED)
+                .extracting(s -> s.documentId() + "@" + s.version())
+                .containsExactlyInAnyOrder("before-1@1", "doc@5", "before-2@1", "after-1@1", "doc@6", "after-2@1");
+        assertThat(statuses).filteredOn(s -> s.state() == IngestState.FAILED).extracting(IngestStatus::documentId)
+                .containsExactly("bad");
+        Caller caller = Caller.of(tenant, "ann", List.of());
+        assertThat(index.search(caller, SearchRequest.bm25("before after bad version", 20)))
+                .extracting(ChunkHit::documentId).containsExactlyInAnyOrder("before-1", "before-2", "after-1",
+                        "after-2", "doc");
+        assertThat(index.storedVersion(tenant, "doc")).hasValue(6L);
+        assertThat(index.storedVersion(tenant, "bad")).isEmpty();
+    }
+
     // --- helpers ---
 
     static final String MODEL = "test-model";
@@ -156,6 +209,30 @@ class IndexerIT {
 
     private void send(ChunkBatch batch) {
         sendRaw(batch.key().asString(), codec.write(batch));
+    }
+
+    /** Writes the batches in order to partition 0 with one producer, acknowledged together. */
+    private void sendToOnePartition(List<ChunkBatch> batches) throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (ChunkBatch batch : batches) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.CHUNKS, 0, batch.key().asString(),
+                        codec.write(batch))));
+            }
+            for (Future<RecordMetadata> each : sent) {
+                each.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s for the listener to pause").isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private void sendRaw(String key, byte[] value) {

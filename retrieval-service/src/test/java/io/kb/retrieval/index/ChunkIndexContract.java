@@ -206,6 +206,71 @@ public abstract class ChunkIndexContract {
         assertThat(index.storedVersion(ACME, "handbook")).contains(1L);
     }
 
+    // ---- applying the batches of a poll at once ------------------------------------------------
+
+    @Test
+    void applyAllShouldApplyInOrderWithTheNewestVersionOfADocumentWinning() {
+        Caller reader = Caller.of(ACME, "alice", List.of());
+        index.apply(doc(ACME, "kept").version(1).chunk("lambda kept").build());
+
+        List<ApplyResult> results = index.applyAll(List.of(
+                doc(ACME, "handbook").version(1).chunk("mu first").build(),
+                doc(ACME, "removed").version(1).chunk("nu removed").build(),
+                doc(ACME, "handbook").version(3).chunk("xi third").chunk("xi again").build(),
+                doc(ACME, "handbook").version(2).chunk("omicron second").build(),
+                delete(ACME, "removed", 2),
+                doc(ACME, "removed").version(1).chunk("nu late").build()));
+
+        assertThat(results).extracting(ApplyResult::outcome).containsExactly(ApplyResult.Outcome.INDEXED,
+                ApplyResult.Outcome.INDEXED, ApplyResult.Outcome.INDEXED, ApplyResult.Outcome.STALE,
+                ApplyResult.Outcome.DELETED, ApplyResult.Outcome.STALE);
+        assertThat(results.get(3).storedVersion()).isEqualTo(3);
+        assertThat(results.get(3).chunkCount()).isEqualTo(2);
+        assertThat(results.get(5).storedVersion()).isEqualTo(2);
+        assertThat(index.storedVersion(ACME, "handbook")).contains(3L);
+        assertThat(index.storedVersion(ACME, "removed")).contains(2L);
+        assertThat(index.search(reader, SearchRequest.bm25("xi", 10))).hasSize(2)
+                .allSatisfy(hit -> assertThat(hit.version()).isEqualTo(3));
+        assertThat(index.search(reader, SearchRequest.bm25("mu omicron nu", 10))).isEmpty();
+        assertThat(index.stats().chunkCount()).isEqualTo(3);
+        assertThat(index.stats().documentCount()).isEqualTo(2);
+    }
+
+    @Test
+    void applyAllShouldApplyTheBatchesBeforeARefusedOneAndNoneFromIt() {
+        Caller reader = Caller.of(ACME, "alice", List.of());
+        index.apply(doc(ACME, "handbook").chunk("theta").build());
+        EmbeddingInfo otherModel = new EmbeddingInfo("other-model", DIMENSION);
+        List<ChunkBatch> batches = List.of(
+                doc(ACME, "before").chunk("pi before").build(),
+                doc(ACME, "handbook").version(2).chunk("rho replaced").build(),
+                doc(ACME, "intruder").embedding(otherModel).chunk("sigma intruder").build(),
+                doc(ACME, "after").chunk("tau after").build());
+
+        assertThatThrownBy(() -> index.applyAll(batches))
+                .isInstanceOfSatisfying(PartialApplyException.class, e -> {
+                    assertThat(e.failedIndex()).isEqualTo(2);
+                    assertThat(e.applied()).extracting(ApplyResult::documentId).containsExactly("before", "handbook");
+                    assertThat(e.getCause()).isInstanceOf(EmbeddingMismatchException.class)
+                            .hasMessageContaining("other-model");
+                });
+
+        assertThat(index.storedVersion(ACME, "before")).contains(1L);
+        assertThat(index.storedVersion(ACME, "handbook")).contains(2L);
+        assertThat(index.storedVersion(ACME, "intruder")).isEmpty();
+        assertThat(index.storedVersion(ACME, "after")).isEmpty();
+        assertThat(index.search(reader, SearchRequest.bm25("pi rho sigma tau theta", 10)))
+                .extracting(ChunkHit::documentId).containsExactlyInAnyOrder("before", "handbook");
+        assertThat(index.applyAll(batches.subList(3, 4))).extracting(ApplyResult::outcome)
+                .containsExactly(ApplyResult.Outcome.INDEXED);
+    }
+
+    @Test
+    void applyAllOfNothingDoesNothing() {
+        assertThat(index.applyAll(List.of())).isEmpty();
+        assertThat(index.stats().chunkCount()).isZero();
+    }
+
     @Test
     void shouldRefuseDenseQueryOfAnotherDimension() {
         index.apply(doc(ACME, "handbook").chunk("theta").build());

@@ -22,12 +22,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.event.ChunkBatch;
 import io.kb.contracts.event.EmbeddingInfo;
 import io.kb.contracts.event.Operation;
@@ -39,6 +41,7 @@ import io.kb.retrieval.index.ChunkIndex;
 import io.kb.retrieval.index.EmbeddingMismatchException;
 import io.kb.retrieval.index.Highlight;
 import io.kb.retrieval.index.IndexStats;
+import io.kb.retrieval.index.PartialApplyException;
 import io.kb.retrieval.index.SearchFilter;
 import io.kb.retrieval.index.SearchRequest;
 import org.apache.lucene.document.Document;
@@ -70,7 +73,8 @@ import org.apache.lucene.util.IOUtils;
  *
  * <p>Every apply is one {@code updateDocuments} call keyed by tenant and document, which deletes the
  * old chunks and adds the new ones atomically, followed by a commit (the change survives a crash) and
- * a refresh of the near-real-time searcher (the next search sees it). Applies are serialized by a
+ * a refresh of the near-real-time searcher (the next search sees it); {@link #applyAll} writes all of its batches
+ * and commits and refreshes once. Applies are serialized by a
  * lock, so the version check and the write cannot interleave; searches run concurrently on searchers
  * from a {@link SearcherManager}. The embedding model and dimension live in the commit's user data.
  */
@@ -141,35 +145,10 @@ public final class LuceneChunkIndex implements ChunkIndex {
             ensureOpen();
             // A refresh that failed after an earlier commit would leave the version check blind to it.
             searchers.maybeRefreshBlocking();
-            if (batch.operation() == Operation.UPSERT) {
-                requireIndexedEmbedding(batch.embedding());
+            ApplyResult result = write(batch, new HashMap<>());
+            if (result.outcome() != ApplyResult.Outcome.STALE) {
+                commitAndRefresh();
             }
-            Marker held = marker(batch.tenant(), batch.documentId());
-            if (held != null && batch.version() < held.version()) {
-                return new ApplyResult(ApplyResult.Outcome.STALE, batch.tenant(), batch.documentId(), batch.version(),
-                        held.version(), held.chunkCount());
-            }
-            Term key = new Term(DOC_KEY, ChunkDocuments.key(batch.tenant(), batch.documentId()));
-            ApplyResult result;
-            if (batch.operation() == Operation.UPSERT) {
-                List<Document> documents = ChunkDocuments.upsert(batch);
-                if (embedding == null) {
-                    embedding = batch.embedding();
-                }
-                writer.updateDocuments(key, documents);
-                result = new ApplyResult(ApplyResult.Outcome.INDEXED, batch.tenant(), batch.documentId(),
-                        batch.version(), batch.version(), batch.chunks().size());
-            } else {
-                writer.updateDocument(key, ChunkDocuments.tombstone(batch));
-                result = new ApplyResult(ApplyResult.Outcome.DELETED, batch.tenant(), batch.documentId(),
-                        batch.version(), batch.version(), 0);
-            }
-            if (embedding != null) {
-                writer.setLiveCommitData(Map.of(MODEL_KEY, embedding.model(),
-                        DIMENSION_KEY, Integer.toString(embedding.dimension())).entrySet());
-            }
-            writer.commit();
-            searchers.maybeRefreshBlocking();
             return result;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot apply version " + batch.version() + " of " + batch.tenant() + "/"
@@ -177,6 +156,97 @@ public final class LuceneChunkIndex implements ChunkIndex {
         } finally {
             applyLock.unlock();
         }
+    }
+
+    /**
+     * Writes every batch and commits once: the file sync and the new searcher, which cost more than the writes of a
+     * few batches, are paid once per list. A batch refused before its write (another model, a chunk that cannot be
+     * indexed) ends the list: the batches before it are committed, then {@link PartialApplyException} says which
+     * one failed.
+     */
+    @Override
+    public List<ApplyResult> applyAll(List<ChunkBatch> batches) {
+        Objects.requireNonNull(batches, "batches");
+        if (batches.isEmpty()) {
+            return List.of();
+        }
+        applyLock.lock();
+        try {
+            ensureOpen();
+            searchers.maybeRefreshBlocking();
+            // The searcher does not see the writes of this call until the commit: their markers are kept here.
+            Map<String, Marker> written = new HashMap<>();
+            List<ApplyResult> results = new ArrayList<>(batches.size());
+            RuntimeException refused = null;
+            for (ChunkBatch batch : batches) {
+                try {
+                    results.add(write(batch, written));
+                } catch (EmbeddingMismatchException | ContractViolationException e) {
+                    refused = e;
+                    break;
+                }
+            }
+            if (!written.isEmpty()) {
+                commitAndRefresh();
+            }
+            if (refused != null) {
+                throw new PartialApplyException(results.size(), results, refused);
+            }
+            return results;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot apply " + batches.size() + " batches to the chunk index at " + path
+                    + ": " + e.getMessage(), e);
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /**
+     * Checks one batch against the version the index holds (or that an earlier batch of the same call wrote) and
+     * writes it, without committing. Called with the apply lock held.
+     *
+     * @param written the markers written since the last commit, by document key; updated here
+     * @throws EmbeddingMismatchException before any write, when the batch's model is not the index's
+     * @throws ContractViolationException before any write, when a chunk cannot be indexed
+     */
+    private ApplyResult write(ChunkBatch batch, Map<String, Marker> written) throws IOException {
+        if (batch.operation() == Operation.UPSERT) {
+            requireIndexedEmbedding(batch.embedding());
+        }
+        String documentKey = ChunkDocuments.key(batch.tenant(), batch.documentId());
+        Marker held = written.containsKey(documentKey) ? written.get(documentKey)
+                : marker(batch.tenant(), batch.documentId());
+        if (held != null && batch.version() < held.version()) {
+            return new ApplyResult(ApplyResult.Outcome.STALE, batch.tenant(), batch.documentId(), batch.version(),
+                    held.version(), held.chunkCount());
+        }
+        Term key = new Term(DOC_KEY, documentKey);
+        ApplyResult result;
+        if (batch.operation() == Operation.UPSERT) {
+            List<Document> documents = ChunkDocuments.upsert(batch);
+            if (embedding == null) {
+                embedding = batch.embedding();
+            }
+            writer.updateDocuments(key, documents);
+            result = new ApplyResult(ApplyResult.Outcome.INDEXED, batch.tenant(), batch.documentId(),
+                    batch.version(), batch.version(), batch.chunks().size());
+        } else {
+            writer.updateDocument(key, ChunkDocuments.tombstone(batch));
+            result = new ApplyResult(ApplyResult.Outcome.DELETED, batch.tenant(), batch.documentId(),
+                    batch.version(), batch.version(), 0);
+        }
+        written.put(documentKey, new Marker(result.storedVersion(), result.chunkCount()));
+        return result;
+    }
+
+    /** Makes what was written durable (with the index's model in the commit) and visible to the next search. */
+    private void commitAndRefresh() throws IOException {
+        if (embedding != null) {
+            writer.setLiveCommitData(Map.of(MODEL_KEY, embedding.model(),
+                    DIMENSION_KEY, Integer.toString(embedding.dimension())).entrySet());
+        }
+        writer.commit();
+        searchers.maybeRefreshBlocking();
     }
 
     @Override

@@ -23,8 +23,10 @@ import io.kb.retrieval.index.ChunkHit;
 import io.kb.retrieval.index.ChunkIndex;
 import io.kb.retrieval.index.ChunkIndexContract;
 import io.kb.retrieval.index.EmbeddingMismatchException;
+import io.kb.retrieval.index.PartialApplyException;
 import io.kb.retrieval.index.SearchRequest;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.SegmentInfos;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +151,75 @@ class LuceneChunkIndexTest extends ChunkIndexContract {
                     .hasMessageStartingWith("chunks[1].vector");
             assertThat(index.storedVersion(ACME, "zero")).isEmpty();
             assertThat(index.stats().embedding()).isNull();
+        }
+    }
+
+    @Test
+    void applyAllCommitsOnceForAllItsBatches() throws IOException {
+        Path path = temp.resolve("one-commit");
+        try (LuceneChunkIndex index = new LuceneChunkIndex(path)) {
+            index.apply(batch("first", 1, "one commit"));
+            long before = commitGeneration(path);
+
+            index.applyAll(List.of(batch("a", 1, "alpha"), batch("b", 1, "beta"), batch("a", 2, "gamma"),
+                    ChunkBatch.delete(ACME, "first", 2)));
+            assertThat(commitGeneration(path)).isEqualTo(before + 1);
+
+            index.applyAll(List.of(batch("a", 1, "stale"), ChunkBatch.delete(ACME, "first", 1)));
+            index.apply(batch("a", 1, "stale"));
+            assertThat(commitGeneration(path)).as("stale batches write nothing").isEqualTo(before + 1);
+
+            index.apply(batch("c", 1, "delta"));
+            index.apply(batch("d", 1, "epsilon"));
+            assertThat(commitGeneration(path)).as("one commit per single apply").isEqualTo(before + 3);
+        }
+    }
+
+    @Test
+    void applyAllCommitsTheBatchesBeforeAChunkThatCannotBeIndexed() {
+        Path path = temp.resolve("partial");
+        ChunkBatch zero = new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, "zero", 1, null, null,
+                null, List.of("public"), null, new EmbeddingInfo("m", 4),
+                List.of(chunk("zero", 1, 0, "fine", vector(0)), chunk("zero", 1, 1, "empty", new float[4])));
+        LuceneChunkIndex crashed = new LuceneChunkIndex(path);
+        try {
+            assertThatThrownBy(() -> crashed.applyAll(List.of(batch("before", 1, "durable"), zero,
+                    batch("after", 1, "never"))))
+                    .isInstanceOfSatisfying(PartialApplyException.class, e -> {
+                        assertThat(e.failedIndex()).isEqualTo(1);
+                        assertThat(e.getCause()).isInstanceOf(ContractViolationException.class)
+                                .hasMessageStartingWith("chunks[1].vector");
+                    });
+
+            // Committed, not only visible: a copy of the files without a close holds the first batch.
+            Path copy = temp.resolve("partial-copy");
+            copyWithoutLock(path, copy);
+            try (LuceneChunkIndex recovered = new LuceneChunkIndex(copy)) {
+                assertThat(recovered.storedVersion(ACME, "before")).contains(1L);
+                assertThat(recovered.storedVersion(ACME, "zero")).isEmpty();
+                assertThat(recovered.storedVersion(ACME, "after")).isEmpty();
+                assertThat(recovered.stats().chunkCount()).isEqualTo(1);
+            }
+        } finally {
+            crashed.close();
+        }
+    }
+
+    private static long commitGeneration(Path path) throws IOException {
+        try (Stream<Path> files = Files.list(path)) {
+            return SegmentInfos.getLastCommitGeneration(files.map(f -> f.getFileName().toString())
+                    .toArray(String[]::new));
+        }
+    }
+
+    private static void copyWithoutLock(Path from, Path to) {
+        try (Stream<Path> files = Files.list(from)) {
+            Files.createDirectories(to);
+            for (Path file : files.filter(f -> !f.getFileName().toString().equals(IndexWriter.WRITE_LOCK_NAME)).toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
