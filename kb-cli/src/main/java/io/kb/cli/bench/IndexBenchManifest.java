@@ -21,13 +21,14 @@ import java.util.stream.Stream;
  * @param chunks the chunks indexed
  * @param dimension the vectors' dimension
  * @param seed the corpus seed
+ * @param shape the vector mixture's shape ({@link SyntheticVectors.Shape#toString()})
  * @param encoding the vector encoding the index was written with
  * @param hnswMaxConn neighbours per HNSW node
  * @param hnswBeamWidth the HNSW build beam
  * @param buildSeconds how long the build took, merges included
  * @param builtAt when the build finished, ISO-8601
  */
-record IndexBenchManifest(long chunks, int dimension, long seed, String encoding, int hnswMaxConn,
+record IndexBenchManifest(long chunks, int dimension, long seed, String shape, String encoding, int hnswMaxConn,
         int hnswBeamWidth, double buildSeconds, String builtAt) {
 
     /** The manifest's file name in the benchmark folder. */
@@ -59,7 +60,7 @@ record IndexBenchManifest(long chunks, int dimension, long seed, String encoding
             }
             return new IndexBenchManifest(Long.parseLong(p.getProperty("chunks")),
                     Integer.parseInt(p.getProperty("dimension")), Long.parseLong(p.getProperty("seed")),
-                    p.getProperty("encoding"), Integer.parseInt(p.getProperty("hnswMaxConn")),
+                    java.util.Objects.requireNonNull(p.getProperty("shape"), "shape"), p.getProperty("encoding"), Integer.parseInt(p.getProperty("hnswMaxConn")),
                     Integer.parseInt(p.getProperty("hnswBeamWidth")), Double.parseDouble(p.getProperty("buildSeconds")),
                     p.getProperty("builtAt"));
         } catch (IOException e) {
@@ -85,6 +86,7 @@ record IndexBenchManifest(long chunks, int dimension, long seed, String encoding
         differ(differences, "--chunks", chunks, wanted.chunks);
         differ(differences, "--dim", dimension, wanted.dimension);
         differ(differences, "--seed", seed, wanted.seed);
+        differ(differences, "the mixture (--topics, --local-dims, --spread, --noise):", shape, wanted.shape);
         differ(differences, "--encoding", encoding, wanted.encoding);
         differ(differences, "--hnsw-max-conn", hnswMaxConn, wanted.hnswMaxConn);
         differ(differences, "--hnsw-beam-width", hnswBeamWidth, wanted.hnswBeamWidth);
@@ -100,6 +102,7 @@ record IndexBenchManifest(long chunks, int dimension, long seed, String encoding
         p.setProperty("chunks", Long.toString(chunks));
         p.setProperty("dimension", Integer.toString(dimension));
         p.setProperty("seed", Long.toString(seed));
+        p.setProperty("shape", shape);
         p.setProperty("encoding", encoding);
         p.setProperty("hnswMaxConn", Integer.toString(hnswMaxConn));
         p.setProperty("hnswBeamWidth", Integer.toString(hnswBeamWidth));

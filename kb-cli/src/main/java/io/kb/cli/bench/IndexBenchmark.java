@@ -101,6 +101,21 @@ public final class IndexBenchmark implements Callable<Integer> {
             + "the same --chunks, --dim, --seed, --encoding and HNSW settings (default: a temporary folder, deleted).")
     Path folder;
 
+    @Option(names = "--topics", defaultValue = "1024", description = "Topics of the vector mixture (default: ${DEFAULT-VALUE}).")
+    int topics;
+
+    @Option(names = "--local-dims", defaultValue = "16",
+            description = "Directions along which one topic's vectors spread (default: ${DEFAULT-VALUE}).")
+    int localDimensions;
+
+    @Option(names = "--spread", defaultValue = "0.8",
+            description = "Spread along those directions, against the topic's 1 (default: ${DEFAULT-VALUE}).")
+    double spread;
+
+    @Option(names = "--noise", defaultValue = "0.3",
+            description = "Isotropic noise, against the topic's 1 (default: ${DEFAULT-VALUE}).")
+    double noise;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of vectors and texts (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -130,9 +145,10 @@ public final class IndexBenchmark implements Callable<Integer> {
         try {
             LuceneIndexSettings settings = new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, encoding,
                     LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB, mergeWorkers);
-            SyntheticVectors vectors = new SyntheticVectors(seed, dimension);
-            IndexBenchManifest wanted = new IndexBenchManifest(chunks, dimension, seed, encoding.value(), hnswMaxConn,
-                    hnswBeamWidth, 0, "");
+            SyntheticVectors.Shape shape = shape();
+            SyntheticVectors vectors = new SyntheticVectors(seed, shape, dimension);
+            IndexBenchManifest wanted = new IndexBenchManifest(chunks, dimension, seed, shape.toString(),
+                    encoding.value(), hnswMaxConn, hnswBeamWidth, 0, "");
 
             // 1. The index, built or reused.
             IndexBenchManifest built = IndexBenchManifest.read(root);
@@ -142,8 +158,8 @@ public final class IndexBenchmark implements Callable<Integer> {
                 progress.printf(Locale.ROOT, "Reusing the index in %s, built %s.%n", root, built.builtAt());
             } else {
                 double seconds = build(root.resolve(LUCENE_FOLDER), settings, vectors, progress);
-                built = new IndexBenchManifest(chunks, dimension, seed, encoding.value(), hnswMaxConn, hnswBeamWidth,
-                        seconds, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                built = new IndexBenchManifest(chunks, dimension, seed, shape.toString(), encoding.value(), hnswMaxConn,
+                        hnswBeamWidth, seconds, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
                 built.write(root);
             }
 
@@ -172,7 +188,7 @@ public final class IndexBenchmark implements Callable<Integer> {
                 long heap = heapAfterGc();
                 IndexBenchResult.Index weight = new IndexBenchResult.Index(index.stats().sizeOnDiskBytes(),
                         index.segmentCount(), heap, exactSeconds);
-                IndexBenchResult.Setup setup = new IndexBenchResult.Setup(chunks, dimension, seed, corpusDescription(),
+                IndexBenchResult.Setup setup = new IndexBenchResult.Setup(chunks, dimension, seed, corpusDescription(shape),
                         encoding.value(), hnswMaxConn, hnswBeamWidth, readableShare(), queries, k, warmUp,
                         Runtime.getRuntime().availableProcessors(), temporary ? "temporary folder" : root.toString());
                 return new IndexBenchResult(setup, new IndexBenchResult.Build(built.buildSeconds(), reused,
@@ -308,10 +324,12 @@ public final class IndexBenchmark implements Callable<Integer> {
         return (double) readable / chunks;
     }
 
-    private static String corpusDescription() {
-        return String.format(Locale.ROOT, "%d topics, %d local directions each (spread %.1f), noise %.1f; "
-                        + "queries: held-out vectors of the same mixture", SyntheticVectors.CLUSTERS,
-                SyntheticVectors.LOCAL_DIMENSIONS, SyntheticVectors.LOCAL_SPREAD, SyntheticVectors.NOISE);
+    private static String corpusDescription(SyntheticVectors.Shape shape) {
+        return shape + "; queries: held-out vectors of the same mixture";
+    }
+
+    private SyntheticVectors.Shape shape() {
+        return new SyntheticVectors.Shape(topics, localDimensions, spread, noise);
     }
 
     private static long heapAfterGc() {
@@ -336,6 +354,7 @@ public final class IndexBenchmark implements Callable<Integer> {
                         + ", was " + c);
             }
         }
+        shape();
         // The settings check their own ranges, with the service's setting names.
         new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, encoding, LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB,
                 mergeWorkers);

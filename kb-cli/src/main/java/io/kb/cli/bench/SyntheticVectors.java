@@ -4,32 +4,52 @@ import java.util.SplittableRandom;
 
 /**
  * Unit vectors that look more like text embeddings than uniform random ones do, made up from a seed: the same
- * seed, dimension and index give the same vector on every machine, and any vector can be made on its own, so
- * the exact search regenerates the corpus in parallel instead of holding it.
+ * seed, shape, dimension and index give the same vector on every machine, and any vector can be made on its own,
+ * so the exact search regenerates the corpus in parallel instead of holding it.
  *
- * <p>The model: {@value #CLUSTERS} topics, each a random direction with {@value #LOCAL_DIMENSIONS} directions of
- * its own along which its vectors spread, plus a little isotropic noise. A vector picks a topic, moves along the
- * topic's directions by Gaussian amounts and is normalised. Why this shape: uniform random unit vectors in 512
- * dimensions are all nearly orthogonal, so every point's neighbours are barely nearer than any other point,
- * which no embedding model produces and which makes HNSW look far worse than it is in use. Real embeddings
- * cluster by topic and, within a topic, vary along few directions (their intrinsic dimension is tens, not
- * hundreds); the topic count and local dimension give that, and the isotropic noise keeps ties rare. Queries
- * are further vectors of the same mixture, as real questions fall among the documents they ask about.
+ * <p>The model: a number of topics, each a random direction with a few directions of its own along which its
+ * vectors spread, plus isotropic noise. A vector picks a topic, moves along the topic's directions by Gaussian
+ * amounts, takes the noise and is normalised. Why this shape: uniform random unit vectors in 512 dimensions are
+ * all nearly orthogonal, so every point's neighbours are barely nearer than any other point, which no embedding
+ * model produces and which makes HNSW look far worse than it is in use. Real embeddings cluster by topic and,
+ * within a topic, vary along comparatively few directions, with a rest that looks like noise. The
+ * {@link Shape} says how many topics, how many local directions and how much noise: more local directions and
+ * more noise make neighbours less distinct and the graph's job harder. Queries are further vectors of the same
+ * mixture, as real questions fall among the documents they ask about.
  */
 final class SyntheticVectors {
 
-    /** Topics of the mixture. */
-    static final int CLUSTERS = 1024;
-    /** Directions along which the vectors of one topic spread. */
-    static final int LOCAL_DIMENSIONS = 16;
-    /** The spread along a topic's own directions, against the topic direction's length of 1. */
-    static final double LOCAL_SPREAD = 0.8;
-    /** The isotropic noise, against the topic direction's length of 1. */
-    static final double NOISE = 0.3;
+    /**
+     * The mixture's shape.
+     *
+     * @param topics how many topics, 1 or more
+     * @param localDimensions directions along which the vectors of one topic spread, 1 or more
+     * @param localSpread the spread along a topic's own directions, against the topic direction's length of 1
+     * @param noise the isotropic noise, against the topic direction's length of 1
+     */
+    record Shape(int topics, int localDimensions, double localSpread, double noise) {
+
+        /** The default of {@code kb bench index}: 1024 topics, 16 local directions, spread 0.8, noise 0.3. */
+        static final Shape DEFAULT = new Shape(1024, 16, 0.8, 0.3);
+
+        Shape {
+            if (topics < 1 || localDimensions < 1 || !(localSpread >= 0) || !(noise >= 0)) {
+                throw new IllegalArgumentException("topics and local dimensions must be 1 or more, spread and noise 0 "
+                        + "or more; was " + topics + ", " + localDimensions + ", " + localSpread + ", " + noise);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%d topics, %d local directions each (spread %.2f), noise %.2f",
+                    topics, localDimensions, localSpread, noise);
+        }
+    }
 
     private static final long TOPIC_STREAM = 0x5DEECE66DL;
 
     private final long seed;
+    private final Shape shape;
     private final int dimension;
     private final float[][] topics;
     /** Per topic, its local directions one after the other, each of length about 1. */
@@ -40,23 +60,37 @@ final class SyntheticVectors {
      * @param dimension the vectors' dimension, 2 or more
      */
     SyntheticVectors(long seed, int dimension) {
+        this(seed, Shape.DEFAULT, dimension);
+    }
+
+    /**
+     * @param seed the seed of the whole corpus
+     * @param shape the mixture's shape
+     * @param dimension the vectors' dimension, 2 or more
+     */
+    SyntheticVectors(long seed, Shape shape, int dimension) {
         if (dimension < 2) {
             throw new IllegalArgumentException("the dimension must be 2 or more, was " + dimension);
         }
         this.seed = seed;
+        this.shape = java.util.Objects.requireNonNull(shape, "shape");
         this.dimension = dimension;
-        this.topics = new float[CLUSTERS][];
-        this.directions = new float[CLUSTERS][];
+        this.topics = new float[shape.topics()][];
+        this.directions = new float[shape.topics()][];
         double unit = 1 / Math.sqrt(dimension);
-        for (int c = 0; c < CLUSTERS; c++) {
+        for (int c = 0; c < shape.topics(); c++) {
             SplittableRandom random = new SplittableRandom(mix(seed ^ TOPIC_STREAM, c));
             topics[c] = normalize(gaussian(random, dimension, 1));
-            directions[c] = gaussian(random, LOCAL_DIMENSIONS * dimension, unit);
+            directions[c] = gaussian(random, shape.localDimensions() * dimension, unit);
         }
     }
 
     int dimension() {
         return dimension;
+    }
+
+    Shape shape() {
+        return shape;
     }
 
     /**
@@ -74,19 +108,19 @@ final class SyntheticVectors {
      */
     float[] vector(long index, float[] into) {
         SplittableRandom random = new SplittableRandom(mix(seed, index));
-        int c = topic(random);
+        int c = random.nextInt(shape.topics());
         float[] topic = topics[c];
         float[] local = directions[c];
         System.arraycopy(topic, 0, into, 0, dimension);
-        double localScale = LOCAL_SPREAD / Math.sqrt(LOCAL_DIMENSIONS);
-        for (int j = 0; j < LOCAL_DIMENSIONS; j++) {
+        double localScale = shape.localSpread() / Math.sqrt(shape.localDimensions());
+        for (int j = 0; j < shape.localDimensions(); j++) {
             float amount = (float) (random.nextGaussian() * localScale);
             int offset = j * dimension;
             for (int i = 0; i < dimension; i++) {
                 into[i] += amount * local[offset + i];
             }
         }
-        double noise = NOISE / Math.sqrt(dimension);
+        double noise = shape.noise() / Math.sqrt(dimension);
         for (int i = 0; i < dimension; i++) {
             into[i] += (float) (random.nextGaussian() * noise);
         }
@@ -95,11 +129,7 @@ final class SyntheticVectors {
 
     /** The topic of a vector, for texts that match it. */
     int topic(long index) {
-        return topic(new SplittableRandom(mix(seed, index)));
-    }
-
-    private static int topic(SplittableRandom random) {
-        return random.nextInt(CLUSTERS);
+        return new SplittableRandom(mix(seed, index)).nextInt(shape.topics());
     }
 
     private static float[] gaussian(SplittableRandom random, int length, double scale) {

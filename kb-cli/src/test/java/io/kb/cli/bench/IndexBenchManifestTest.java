@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IndexBenchManifestTest {
 
-    private static final IndexBenchManifest BUILT = new IndexBenchManifest(1_000_000, 512, 42, "int8", 16, 100,
+    private static final IndexBenchManifest BUILT = new IndexBenchManifest(1_000_000, 512, 42, "shape", "int8", 16, 100,
             2444.5, "2026-12-07T12:00:00Z");
 
     @TempDir
@@ -44,7 +44,7 @@ class IndexBenchManifestTest {
 
     @Test
     void refusesAnIndexBuiltFromOtherParametersNamingEachDifference() {
-        IndexBenchManifest wanted = new IndexBenchManifest(100_000, 512, 7, "int8", 16, 100, 0, "");
+        IndexBenchManifest wanted = new IndexBenchManifest(100_000, 512, 7, "shape", "int8", 16, 100, 0, "");
 
         assertThatThrownBy(() -> BUILT.requireSameCorpus(wanted, temp))
                 .isInstanceOf(IllegalStateException.class)
@@ -55,8 +55,16 @@ class IndexBenchManifestTest {
     }
 
     @Test
+    void refusesAnIndexOfAnotherMixture() {
+        IndexBenchManifest wanted = new IndexBenchManifest(1_000_000, 512, 42, "other shape", "int8", 16, 100, 0, "");
+
+        assertThatThrownBy(() -> BUILT.requireSameCorpus(wanted, temp))
+                .hasMessageContaining("the mixture (--topics, --local-dims, --spread, --noise): shape (asked: other shape)");
+    }
+
+    @Test
     void acceptsTheSameParametersWhateverTheBuildFigures() {
-        IndexBenchManifest wanted = new IndexBenchManifest(1_000_000, 512, 42, "int8", 16, 100, 0, "");
+        IndexBenchManifest wanted = new IndexBenchManifest(1_000_000, 512, 42, "shape", "int8", 16, 100, 0, "");
 
         assertThatCode(() -> BUILT.requireSameCorpus(wanted, temp)).doesNotThrowAnyException();
     }
