@@ -62,10 +62,11 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
     /**
      * @param sizeOnDiskBytes the index's files
      * @param segments        segments, each with its own HNSW graph that a search walks
+     * @param mergeSeconds    how long {@code --force-merge} took, or NaN when the index was not merged
      * @param heapBytes       heap in use after a full GC with the index open, after the searches
      * @param exactSeconds    how long the brute-force ground truth took
      */
-    record Index(long sizeOnDiskBytes, int segments, long heapBytes, double exactSeconds) {
+    record Index(long sizeOnDiskBytes, int segments, double mergeSeconds, long heapBytes, double exactSeconds) {
     }
 
     /**
@@ -137,6 +138,10 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
                         build.seconds(), build.chunksPerSecond(setup.chunks())));
         field(r, "on disk", String.format(Locale.ROOT, "%.2f GiB (%,d bytes), %d segments",
                 index.sizeOnDiskBytes() / 1073741824.0, index.sizeOnDiskBytes(), index.segments()));
+        if (Double.isFinite(index.mergeSeconds())) {
+            field(r, "merged", String.format(Locale.ROOT, "to %d segments in %.1f s (--force-merge)", index.segments(),
+                    index.mergeSeconds()));
+        }
         field(r, "heap", String.format(Locale.ROOT, "%.1f MiB in use after GC, index open",
                 index.heapBytes() / 1048576.0));
         field(r, "exact", String.format(Locale.ROOT, "ground truth in %.1f s", index.exactSeconds()));
@@ -176,6 +181,7 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
         ObjectNode i = root.putObject("index");
         i.put("sizeOnDiskBytes", index.sizeOnDiskBytes()).put("segments", index.segments())
                 .put("heapBytes", index.heapBytes()).put("exactSeconds", index.exactSeconds());
+        number(i, "mergeSeconds", index.mergeSeconds());
         root.putObject("target").put("maxP99Ms", TARGET_P99_MS).put("minRecall", TARGET_RECALL);
         ArrayNode rows = root.putArray("searches");
         for (Searches row : searches) {

@@ -97,6 +97,11 @@ public final class IndexBenchmark implements Callable<Integer> {
             description = "Threads per HNSW merge while building (default: ${DEFAULT-VALUE}).")
     int mergeWorkers;
 
+    @Option(names = "--force-merge", defaultValue = "0",
+            description = "Before searching, merge the index down to at most this many segments, timed; a kept index "
+                    + "stays merged (default: ${DEFAULT-VALUE}, leave the segments the merge policy left).")
+    int forceMerge;
+
     @Option(names = "--index", description = "Keep the index in this folder and reuse it when it holds one built with "
             + "the same --chunks, --dim, --seed, --encoding and HNSW settings (default: a temporary folder, deleted).")
     Path folder;
@@ -175,6 +180,14 @@ public final class IndexBenchmark implements Callable<Integer> {
 
             // 3. The searches.
             try (LuceneChunkIndex index = new LuceneChunkIndex(root.resolve(LUCENE_FOLDER), settings)) {
+                double mergeSeconds = Double.NaN;
+                if (forceMerge > 0 && index.segmentCount() > forceMerge) {
+                    progress.printf(Locale.ROOT, "Merging %d segments down to %d...%n", index.segmentCount(),
+                            forceMerge);
+                    long mergeStart = System.nanoTime();
+                    index.forceMerge(forceMerge);
+                    mergeSeconds = (System.nanoTime() - mergeStart) / 1e9;
+                }
                 int maxCandidates = candidates.stream().mapToInt(Integer::intValue).max().orElseThrow();
                 progress.printf(Locale.ROOT, "Warming up with %d searches...%n", warmUp);
                 for (int w = 0; w < warmUp; w++) {
@@ -187,7 +200,7 @@ public final class IndexBenchmark implements Callable<Integer> {
                 }
                 long heap = heapAfterGc();
                 IndexBenchResult.Index weight = new IndexBenchResult.Index(index.stats().sizeOnDiskBytes(),
-                        index.segmentCount(), heap, exactSeconds);
+                        index.segmentCount(), mergeSeconds, heap, exactSeconds);
                 IndexBenchResult.Setup setup = new IndexBenchResult.Setup(chunks, dimension, seed, corpusDescription(shape),
                         encoding.value(), hnswMaxConn, hnswBeamWidth, readableShare(), queries, k, warmUp,
                         Runtime.getRuntime().availableProcessors(), temporary ? "temporary folder" : root.toString());
@@ -345,8 +358,8 @@ public final class IndexBenchmark implements Callable<Integer> {
         if (dimension < 2 || dimension > EmbeddingInfo.MAX_DIMENSION) {
             throw new IllegalArgumentException("--dim must be 2 to " + EmbeddingInfo.MAX_DIMENSION + ", was " + dimension);
         }
-        if (queries < 1 || k < 1 || warmUp < 0) {
-            throw new IllegalArgumentException("--queries and --k must be 1 or more, --warm-up 0 or more");
+        if (queries < 1 || k < 1 || warmUp < 0 || forceMerge < 0) {
+            throw new IllegalArgumentException("--queries and --k must be 1 or more, --warm-up and --force-merge 0 or more");
         }
         for (int c : candidates) {
             if (c < k || c > SearchRequest.MAX_K) {

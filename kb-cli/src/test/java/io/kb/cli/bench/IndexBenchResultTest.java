@@ -21,7 +21,7 @@ class IndexBenchResultTest {
     private final IndexBenchResult result = new IndexBenchResult(
             new IndexBenchResult.Setup(1_000_000, 512, 42, "clustered", "int8", 16, 100, 0.9, 4, 10, 2, 2, "/tmp/i"),
             new IndexBenchResult.Build(2500, false, "2026-12-07T12:00:00Z"),
-            new IndexBenchResult.Index(3L << 30, 7, 20L << 20, 30.0),
+            new IndexBenchResult.Index(3L << 30, 7, Double.NaN, 20L << 20, 30.0),
             List.of(new IndexBenchResult.Searches(50, millis(10, 40, 20, 30), 80_000_000, 0.97),
                     new IndexBenchResult.Searches(20, millis(5, 6, 7, 8), 20_000_000, 0.96)));
 
@@ -62,6 +62,6 @@ class IndexBenchResultTest {
         String json = result.json(JsonMapper.builder().build());
 
         assertThat(json).doesNotContain("\n").contains("\"p99Ms\":40.0").contains("\"recall\":0.96")
-                .contains("\"sizeOnDiskBytes\":3221225472").contains("\"targetMet\":false");
+                .contains("\"sizeOnDiskBytes\":3221225472").contains("\"targetMet\":false").contains("\"mergeSeconds\":null");
     }
 }

@@ -56,12 +56,16 @@ class IndexBenchmarkTest {
                 "--encoding", "int8", "--index", folder.toString()).measure(quiet());
 
         IndexBenchResult second = parse("--chunks", "600", "--dim", "16", "--queries", "5", "--warm-up", "0",
-                "--encoding", "int8", "--index", folder.toString()).measure(quiet());
+                "--encoding", "int8", "--force-merge", "1", "--index", folder.toString()).measure(quiet());
 
         assertThat(first.build().reused()).isFalse();
         assertThat(second.build().reused()).isTrue();
         assertThat(second.build().seconds()).isEqualTo(first.build().seconds());
-        assertThat(second.searches().get(0).recall()).isEqualTo(first.searches().get(0).recall());
+        assertThat(first.index().segments()).isGreaterThan(1);
+        assertThat(first.index().mergeSeconds()).isNaN();
+        assertThat(second.index().segments()).isEqualTo(1);
+        assertThat(second.index().mergeSeconds()).isPositive();
+        assertThat(second.report()).contains("merged    to 1 segments");
         assertThat(Files.exists(folder.resolve(IndexBenchManifest.FILE))).isTrue();
         assertThatThrownBy(() -> parse("--chunks", "600", "--dim", "16", "--encoding", "float32", "--index",
                 folder.toString()).measure(quiet()))
