@@ -41,14 +41,17 @@ import io.kb.retrieval.index.Highlight;
 import io.kb.retrieval.index.IndexStats;
 import io.kb.retrieval.index.SearchFilter;
 import io.kb.retrieval.index.SearchRequest;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
@@ -236,8 +239,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
             IndexSearcher searcher = searchers.acquire();
             try {
                 TopDocs top = searcher.search(query, request.k());
-                if (unit != null && settings.vectorEncoding().quantized()) {
-                    rescore(searcher, top, unit);
+                if (unit != null) {
+                    rescoreQuantized(searcher, top, unit);
                 }
                 StoredFields stored = searcher.storedFields();
                 List<ChunkHit> hits = new ArrayList<>(top.scoreDocs.length);
@@ -308,14 +311,22 @@ public final class LuceneChunkIndex implements ChunkIndex {
     }
 
     /**
-     * Orders and scores a quantized graph's hits again by their 32-bit vectors, so that the scores are exact
-     * cosines, comparable with a float32 index's, and the order is the true one among the hits kept. Done here
-     * rather than with Lucene's {@code RescoreTopNQuery}, which fails when the search finds nothing.
+     * Scores the hits from segments written with a quantized encoding again by their 32-bit vectors, and orders
+     * all hits by score, so that scores are exact cosines, comparable across segments and encodings, and the order
+     * is the true one among the hits kept. The test is per segment, not the current setting, because an index
+     * written with one encoding keeps those segments until a merge rewrites them. Done here rather than with
+     * Lucene's {@code RescoreTopNQuery}, which fails when the search finds nothing.
      */
-    private static void rescore(IndexSearcher searcher, TopDocs top, float[] unit) throws IOException {
+    private static void rescoreQuantized(IndexSearcher searcher, TopDocs top, float[] unit) throws IOException {
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        boolean rescored = false;
         for (ScoreDoc scoreDoc : top.scoreDocs) {
             LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(scoreDoc.doc, leaves));
+            FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(VECTOR);
+            if (field == null || !Lucene104HnswScalarQuantizedVectorsFormat.NAME.equals(
+                    field.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY))) {
+                continue;
+            }
             FloatVectorValues vectors = leaf.reader().getFloatVectorValues(VECTOR);
             KnnVectorValues.DocIndexIterator iterator = vectors.iterator();
             int doc = scoreDoc.doc - leaf.docBase;
@@ -324,11 +335,14 @@ public final class LuceneChunkIndex implements ChunkIndex {
                         + ", which has no vector");
             }
             scoreDoc.score = VectorSimilarityFunction.COSINE.compare(unit, vectors.vectorValue(iterator.index()));
+            rescored = true;
         }
-        Arrays.sort(top.scoreDocs, (a, b) -> {
-            int byScore = Float.compare(b.score, a.score);
-            return byScore != 0 ? byScore : Integer.compare(a.doc, b.doc);
-        });
+        if (rescored) {
+            Arrays.sort(top.scoreDocs, (a, b) -> {
+                int byScore = Float.compare(b.score, a.score);
+                return byScore != 0 ? byScore : Integer.compare(a.doc, b.doc);
+            });
+        }
     }
 
     /** The directory this index lives in. */

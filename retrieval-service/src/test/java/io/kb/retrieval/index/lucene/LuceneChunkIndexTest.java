@@ -175,8 +175,10 @@ class LuceneChunkIndexTest extends ChunkIndexContract {
             float32.apply(batch("plain", 1, "written as float32", vector(1)));
 
             assertThat(float32.segmentCount()).isEqualTo(2);
-            assertThat(float32.search(READER, SearchRequest.dense(vector(0), 2)))
-                    .extracting(ChunkHit::documentId).containsExactly("quantized", "plain");
+            List<ChunkHit> hits = float32.search(READER, SearchRequest.dense(vector(0), 2));
+            assertThat(hits).extracting(ChunkHit::documentId).containsExactly("quantized", "plain");
+            // The int8 segment's hit is re-scored with its vector although the index now writes float32.
+            assertThat(hits.get(0).score()).isCloseTo(1f, within(1e-6f));
             float32.forceMerge(1);
             assertThat(float32.segmentCount()).isEqualTo(1);
             assertThat(float32.search(READER, SearchRequest.dense(vector(1), 2)))
