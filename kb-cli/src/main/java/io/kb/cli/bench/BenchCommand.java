@@ -3,9 +3,12 @@ package io.kb.cli.bench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code kb bench}: measurements a person runs against the running local stack; none of them is a test. */
-@Command(name = "bench", description = "Measure the running local stack (see the subcommands).",
-        subcommands = {IngestBenchmark.class, AnswerBenchmark.class, GatewayBenchmark.class})
+/**
+ * {@code kb bench}: measurements a person runs against the running local stack, or ({@code index}) against the
+ * chunk index alone; none of them is a test.
+ */
+@Command(name = "bench", description = "Measure the running local stack, or the chunk index alone (see the subcommands).",
+        subcommands = {IngestBenchmark.class, AnswerBenchmark.class, GatewayBenchmark.class, IndexBenchmark.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

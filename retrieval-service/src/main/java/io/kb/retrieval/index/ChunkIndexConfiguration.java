@@ -26,7 +26,7 @@ class ChunkIndexConfiguration {
             throw new IllegalStateException(
                     "kb.retrieval.index.lucene.path must name the directory of the Lucene chunk index");
         }
-        return new LuceneChunkIndex(lucene.path(), lucene.hnswMaxConn(), lucene.hnswBeamWidth());
+        return new LuceneChunkIndex(lucene.path(), lucene.settings());
     }
 
     @Bean(destroyMethod = "close")

@@ -4,7 +4,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.kb.retrieval.index.lucene.LuceneIndexSettings;
+import io.kb.retrieval.index.lucene.VectorEncoding;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -47,11 +51,25 @@ public record IndexProperties(
      *        bigger index and slower writes
      * @param hnswBeamWidth candidates considered per node while building the HNSW graph: more gives a
      *        better graph and slower writes
+     * @param vectorEncoding what the HNSW graph compares: {@code float32} (the default, exact), {@code int8} or
+     *        {@code int4} (quantized codes beside the 32-bit vectors, which re-score the hits: a bigger index,
+     *        cheaper comparisons, a little recall lost). Applies to segments written from then on
+     * @param ramBufferMb MiB the writer buffers before it flushes a segment (1 to 2048); matters for
+     *        batches bigger than the buffer, since every apply commits
+     * @param mergeWorkers threads that build one merged HNSW graph together (1 to 64)
      */
     public record Lucene(
             Path path,
             @DefaultValue("16") @Min(1) @Max(512) int hnswMaxConn,
-            @DefaultValue("100") @Min(1) @Max(3200) int hnswBeamWidth) {
+            @DefaultValue("100") @Min(1) @Max(3200) int hnswBeamWidth,
+            @DefaultValue("float32") @NotNull VectorEncoding vectorEncoding,
+            @DefaultValue("16") @DecimalMin("1") @DecimalMax("2048") double ramBufferMb,
+            @DefaultValue("1") @Min(1) @Max(64) int mergeWorkers) {
+
+        /** These settings as the index takes them. */
+        public LuceneIndexSettings settings() {
+            return new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, vectorEncoding, ramBufferMb, mergeWorkers);
+        }
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 
 import io.kb.retrieval.index.lucene.LuceneChunkIndex;
+import io.kb.retrieval.index.lucene.LuceneIndexSettings;
+import io.kb.retrieval.index.lucene.VectorEncoding;
 import io.kb.retrieval.index.milvus.MilvusChunkIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +52,36 @@ class ChunkIndexConfigurationTest {
         runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp,
                         "kb.retrieval.index.lucene.hnsw-max-conn=0")
                 .run(context -> assertThat(context).getFailure().hasStackTraceContaining("hnswMaxConn"));
+    }
+
+    @Test
+    void passesTheVectorEncodingBufferAndMergeWorkersToTheLuceneIndex() {
+        runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp,
+                        "kb.retrieval.index.lucene.vector-encoding=int8", "kb.retrieval.index.lucene.ram-buffer-mb=64",
+                        "kb.retrieval.index.lucene.merge-workers=2")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(ChunkIndex.class)).isInstanceOfSatisfying(LuceneChunkIndex.class,
+                            index -> assertThat(index.settings()).isEqualTo(new LuceneIndexSettings(16, 100,
+                                    VectorEncoding.INT8, 64, 2)));
+                });
+    }
+
+    @Test
+    void keepsFloat32VectorsByDefault() {
+        runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp)
+                .run(context -> assertThat(context.getBean(IndexProperties.class).lucene().settings())
+                        .isEqualTo(LuceneIndexSettings.DEFAULTS));
+    }
+
+    @Test
+    void failsAtStartWithAnUnknownVectorEncodingOrMergeWorkersOutOfRange() {
+        runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp,
+                        "kb.retrieval.index.lucene.vector-encoding=bf16")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("vector-encoding"));
+        runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp,
+                        "kb.retrieval.index.lucene.merge-workers=0")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("mergeWorkers"));
     }
 
     @Test

@@ -69,6 +69,16 @@ public abstract class ChunkIndexContract {
         }
     }
 
+    /**
+     * Whether the adapter's dense search returns exactly the nearest chunks. An index whose vector graph compares
+     * quantized codes may miss a neighbour whose code ranks it just below the k-th; for it the suite checks that
+     * dense hits are readable, distinct, as many as asked and ordered by score, and that the clearly nearest
+     * chunk comes first, but not the exact list.
+     */
+    protected boolean ranksExactly() {
+        return true;
+    }
+
     /** Another new, empty index, closed after the test. */
     protected ChunkIndex newIndex() {
         ChunkIndex created = createIndex();
@@ -346,7 +356,11 @@ public abstract class ChunkIndexContract {
 
         List<ChunkHit> hits = index.search(reader, SearchRequest.dense(near(axis(3), 5, 0.05f), 3));
 
-        assertThat(hits).extracting(ChunkHit::documentId).containsExactly("axis-3", "close-to-3", "axis-5");
+        if (ranksExactly()) {
+            assertThat(hits).extracting(ChunkHit::documentId).containsExactly("axis-3", "close-to-3", "axis-5");
+        } else {
+            assertThat(hits).hasSize(3).extracting(ChunkHit::documentId).startsWith("axis-3", "close-to-3");
+        }
         assertThat(hits).isSortedAccordingTo(Comparator.comparing(ChunkHit::score).reversed());
     }
 
@@ -569,7 +583,7 @@ public abstract class ChunkIndexContract {
             long seed = BASE_SEED + round;
             ChunkIndex fresh = newIndex();
             try {
-                new RandomAccessScenario(fresh, seed).run();
+                new RandomAccessScenario(fresh, seed, ranksExactly()).run();
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError("random access scenario failed with seed " + seed
                         + " (rerun with -Dkb.test.seed=" + seed + "): " + e.getMessage(), e);
@@ -594,13 +608,15 @@ public abstract class ChunkIndexContract {
         private static final List<String> COLOURS = List.of("red", "blue");
 
         private final ChunkIndex index;
+        private final boolean exact;
         private final Random random;
         private final List<String> tenants;
         private final Map<String, ChunkBatch> live = new HashMap<>();
         private final Map<String, Long> versions = new HashMap<>();
 
-        RandomAccessScenario(ChunkIndex index, long seed) {
+        RandomAccessScenario(ChunkIndex index, long seed, boolean exact) {
             this.index = index;
+            this.exact = exact;
             this.random = new Random(seed);
             this.tenants = TENANTS.subList(0, 2 + random.nextInt(2));
         }
@@ -721,7 +737,14 @@ public abstract class ChunkIndexContract {
             List<ChunkHit> hits = index.search(caller, new SearchRequest(SearchMode.DENSE, query, null, k, filter));
 
             String what = "DENSE k=" + k + " " + filter + " for " + caller;
-            assertThat(hits).as(what).extracting(ChunkHit::chunkId).containsExactlyElementsOf(expected);
+            if (exact) {
+                assertThat(hits).as(what).extracting(ChunkHit::chunkId).containsExactlyElementsOf(expected);
+            } else {
+                Set<String> admitted = candidates.stream().map(c -> c.chunk().id()).collect(Collectors.toSet());
+                assertThat(hits).as(what).hasSize(expected.size());
+                assertThat(hits).as(what).extracting(ChunkHit::chunkId).doesNotHaveDuplicates().isSubsetOf(admitted);
+                assertThat(hits).as(what).isSortedAccordingTo(Comparator.comparing(ChunkHit::score).reversed());
+            }
         }
 
         private void checkBm25(Caller caller, String query, int k, SearchFilter filter) {

@@ -44,13 +44,21 @@ import io.kb.retrieval.index.IndexStats;
 import io.kb.retrieval.index.PartialApplyException;
 import io.kb.retrieval.index.SearchFilter;
 import io.kb.retrieval.index.SearchRequest;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -81,15 +89,16 @@ import org.apache.lucene.util.IOUtils;
 public final class LuceneChunkIndex implements ChunkIndex {
 
     /** Lucene's default neighbours per HNSW node. */
-    public static final int DEFAULT_HNSW_MAX_CONN = 16;
+    public static final int DEFAULT_HNSW_MAX_CONN = LuceneIndexSettings.DEFAULT_MAX_CONN;
 
     /** Lucene's default candidate list size while building the HNSW graph. */
-    public static final int DEFAULT_HNSW_BEAM_WIDTH = 100;
+    public static final int DEFAULT_HNSW_BEAM_WIDTH = LuceneIndexSettings.DEFAULT_BEAM_WIDTH;
 
     private static final String MODEL_KEY = "kb.embedding.model";
     private static final String DIMENSION_KEY = "kb.embedding.dimension";
 
     private final Path path;
+    private final LuceneIndexSettings settings;
     private final Bm25Highlighter highlighter = new Bm25Highlighter(new CjkEnglishAnalyzer(), TEXT);
     private final Directory directory;
     private final IndexWriter writer;
@@ -105,11 +114,11 @@ public final class LuceneChunkIndex implements ChunkIndex {
      * @param path the index directory
      */
     public LuceneChunkIndex(Path path) {
-        this(path, DEFAULT_HNSW_MAX_CONN, DEFAULT_HNSW_BEAM_WIDTH);
+        this(path, LuceneIndexSettings.DEFAULTS);
     }
 
     /**
-     * Opens the index in {@code path}, creating it when absent.
+     * Opens the index in {@code path} with float32 vectors and Lucene's default buffer, creating it when absent.
      *
      * @param path the index directory; created with its parents when missing
      * @param hnswMaxConn neighbours per HNSW node, 1 to 512
@@ -117,7 +126,20 @@ public final class LuceneChunkIndex implements ChunkIndex {
      * @throws UncheckedIOException when the directory cannot be opened, or another process holds it
      */
     public LuceneChunkIndex(Path path, int hnswMaxConn, int hnswBeamWidth) {
+        this(path, new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, VectorEncoding.FLOAT32,
+                LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB, 1));
+    }
+
+    /**
+     * Opens the index in {@code path}, creating it when absent.
+     *
+     * @param path the index directory; created with its parents when missing
+     * @param settings how segments are written from now on
+     * @throws UncheckedIOException when the directory cannot be opened, or another process holds it
+     */
+    public LuceneChunkIndex(Path path, LuceneIndexSettings settings) {
         this.path = Objects.requireNonNull(path, "path");
+        this.settings = Objects.requireNonNull(settings, "settings");
         Directory openedDirectory = null;
         IndexWriter openedWriter = null;
         try {
@@ -126,7 +148,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
             this.embedding = recordedEmbedding(openedDirectory);
             IndexWriterConfig config = new IndexWriterConfig(highlighter.analyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setCodec(new HnswCodec(hnswMaxConn, hnswBeamWidth));
+                    .setRAMBufferSizeMB(settings.ramBufferMb())
+                    .setCodec(new HnswCodec(settings));
             openedWriter = new IndexWriter(openedDirectory, config);
             this.searchers = new SearcherManager(openedWriter, null);
         } catch (IOException e) {
@@ -257,6 +280,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         AccessFilter access = AccessFilter.of(caller);
         Query filter = filterQuery(access, request.filter());
         Query textQuery = null;
+        float[] unit = null;
         Query query;
         switch (request.mode()) {
             case DENSE -> {
@@ -268,8 +292,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
                 if (vector.length != indexed.dimension()) {
                     throw new EmbeddingMismatchException(indexed, new EmbeddingInfo(indexed.model(), vector.length));
                 }
-                query = new KnnFloatVectorQuery(VECTOR, ChunkDocuments.normalized("queryVector", vector),
-                        request.k(), filter);
+                unit = ChunkDocuments.normalized("queryVector", vector);
+                query = new KnnFloatVectorQuery(VECTOR, unit, request.k(), filter);
             }
             case BM25 -> {
                 textQuery = highlighter.textQuery(request.queryText());
@@ -285,6 +309,9 @@ public final class LuceneChunkIndex implements ChunkIndex {
             IndexSearcher searcher = searchers.acquire();
             try {
                 TopDocs top = searcher.search(query, request.k());
+                if (unit != null) {
+                    rescoreQuantized(searcher, top, unit);
+                }
                 StoredFields stored = searcher.storedFields();
                 List<ChunkHit> hits = new ArrayList<>(top.scoreDocs.length);
                 for (ScoreDoc scoreDoc : top.scoreDocs) {
@@ -353,9 +380,89 @@ public final class LuceneChunkIndex implements ChunkIndex {
         }
     }
 
+    /**
+     * Scores the hits from segments written with a quantized encoding again by their 32-bit vectors, and orders
+     * all hits by score, so that scores are exact cosines, comparable across segments and encodings, and the order
+     * is the true one among the hits kept. The test is per segment, not the current setting, because an index
+     * written with one encoding keeps those segments until a merge rewrites them. Done here rather than with
+     * Lucene's {@code RescoreTopNQuery}, which fails when the search finds nothing.
+     */
+    private static void rescoreQuantized(IndexSearcher searcher, TopDocs top, float[] unit) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        boolean rescored = false;
+        for (ScoreDoc scoreDoc : top.scoreDocs) {
+            LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(scoreDoc.doc, leaves));
+            FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(VECTOR);
+            if (field == null || !Lucene104HnswScalarQuantizedVectorsFormat.NAME.equals(
+                    field.getAttribute(PerFieldKnnVectorsFormat.PER_FIELD_FORMAT_KEY))) {
+                continue;
+            }
+            FloatVectorValues vectors = leaf.reader().getFloatVectorValues(VECTOR);
+            KnnVectorValues.DocIndexIterator iterator = vectors.iterator();
+            int doc = scoreDoc.doc - leaf.docBase;
+            if (iterator.advance(doc) != doc) {
+                throw new IllegalStateException("the vector search returned document " + scoreDoc.doc
+                        + ", which has no vector");
+            }
+            scoreDoc.score = VectorSimilarityFunction.COSINE.compare(unit, vectors.vectorValue(iterator.index()));
+            rescored = true;
+        }
+        if (rescored) {
+            Arrays.sort(top.scoreDocs, (a, b) -> {
+                int byScore = Float.compare(b.score, a.score);
+                return byScore != 0 ? byScore : Integer.compare(a.doc, b.doc);
+            });
+        }
+    }
+
     /** The directory this index lives in. */
     public Path path() {
         return path;
+    }
+
+    /** How this index writes segments. */
+    public LuceneIndexSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Merges the index down to at most {@code maxSegments} segments and commits, waiting for the merge: a
+     * search then walks fewer HNSW graphs. For a bulk load that has finished; the merge rewrites the index
+     * and, for a big one, takes as long as a good part of the load did. Applies wait meanwhile.
+     *
+     * @param maxSegments the most segments to leave, 1 or more
+     * @throws UncheckedIOException when the index cannot be written
+     */
+    public void forceMerge(int maxSegments) {
+        if (maxSegments < 1) {
+            throw new IllegalArgumentException("maxSegments must be 1 or more, was " + maxSegments);
+        }
+        applyLock.lock();
+        try {
+            ensureOpen();
+            writer.forceMerge(maxSegments);
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot merge the chunk index at " + path + ": " + e.getMessage(), e);
+        } finally {
+            applyLock.unlock();
+        }
+    }
+
+    /** How many segments the current searcher sees; each has its own HNSW graph that a dense search walks. */
+    public int segmentCount() {
+        ensureOpen();
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return searcher.getIndexReader().leaves().size();
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the chunk index at " + path + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kb.retrieval.index.lucene;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -231,6 +232,48 @@ class LuceneChunkIndexTest extends ChunkIndexContract {
 
         assertThatThrownBy(() -> index.search(READER, SearchRequest.bm25("x", 1))).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> index.apply(batch("d", 1, "x"))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void anIndexWrittenWithOneEncodingOpensSearchesAndMergesWithAnother() {
+        Path path = temp.resolve("mixed");
+        try (LuceneChunkIndex int8 = new LuceneChunkIndex(path,
+                LuceneIndexSettings.DEFAULTS.withVectorEncoding(VectorEncoding.INT8))) {
+            int8.apply(batch("quantized", 1, "written as int8", vector(0)));
+        }
+
+        try (LuceneChunkIndex float32 = new LuceneChunkIndex(path, LuceneIndexSettings.DEFAULTS)) {
+            float32.apply(batch("plain", 1, "written as float32", vector(1)));
+
+            assertThat(float32.segmentCount()).isEqualTo(2);
+            List<ChunkHit> hits = float32.search(READER, SearchRequest.dense(vector(0), 2));
+            assertThat(hits).extracting(ChunkHit::documentId).containsExactly("quantized", "plain");
+            // The int8 segment's hit is re-scored with its vector although the index now writes float32.
+            assertThat(hits.get(0).score()).isCloseTo(1f, within(1e-6f));
+            float32.forceMerge(1);
+            assertThat(float32.segmentCount()).isEqualTo(1);
+            assertThat(float32.search(READER, SearchRequest.dense(vector(1), 2)))
+                    .extracting(ChunkHit::documentId).containsExactly("plain", "quantized");
+        }
+    }
+
+    @Test
+    void quantizedHitsCarryTheExactCosineOfTheirVectors() {
+        try (LuceneChunkIndex int4 = new LuceneChunkIndex(temp.resolve("int4"),
+                LuceneIndexSettings.DEFAULTS.withVectorEncoding(VectorEncoding.INT4))) {
+            int4.apply(batch("diagonal", 1, "between two axes", new float[] {1, 1, 0, 0}));
+
+            List<ChunkHit> hits = int4.search(READER, SearchRequest.dense(vector(0), 1));
+
+            // Lucene's cosine score is (1 + cos) / 2; cos 45 degrees = 0.7071.
+            assertThat(hits).singleElement().satisfies(hit -> assertThat(hit.score())
+                    .isCloseTo((1 + (float) Math.sqrt(0.5)) / 2, within(1e-6f)));
+        }
+    }
+
+    private static ChunkBatch batch(String documentId, long version, String text, float[] vector) {
+        return new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, documentId, version, "t", null, null,
+                List.of("public"), null, new EmbeddingInfo("m", 4), List.of(chunk(documentId, version, 0, text, vector)));
     }
 
     private static ChunkBatch batch(String documentId, long version, String text) {
