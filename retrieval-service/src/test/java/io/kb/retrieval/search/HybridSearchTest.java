@@ -70,7 +70,7 @@ class HybridSearchTest {
         modelOfIndex = model;
         SearchProperties defaults = SearchProperties.defaults(URI.create("http://unused.test"));
         SearchProperties properties = new SearchProperties(defaults.embeddingUrl(), Duration.ofSeconds(1),
-                defaults.candidates(), defaults.rrfK(), defaults.denseWeight(), defaults.bm25Weight(),
+                defaults.candidates(), defaults.fusion(), defaults.rrfK(), defaults.denseWeight(), defaults.bm25Weight(),
                 defaults.maxTopK(), instructions);
         try (LuceneChunkIndex index = new LuceneChunkIndex(temp.resolve(model))) {
             String text = "Unused annual leave carries over for five days.";
