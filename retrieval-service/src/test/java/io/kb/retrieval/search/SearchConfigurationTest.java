@@ -39,12 +39,11 @@ class SearchConfigurationTest {
     }
 
     @Test
-    void byDefaultTheSearchFusesWithTheDefaultMethod() {
+    void byDefaultTheSearchFusesByZScores() {
         context().run(c -> {
             assertThat(c).hasNotFailed().hasSingleBean(HybridSearch.class);
-            SearchProperties p = c.getBean(SearchProperties.class);
-            assertThat(c.getBean(ResultFuser.class).getClass())
-                    .isEqualTo(p.fusion().fuser(p.rrfK()).getClass());
+            assertThat(c.getBean(ResultFuser.class)).isInstanceOfSatisfying(ScoreFusion.class,
+                    f -> assertThat(f.normalisation()).isEqualTo(ScoreFusion.Normalisation.Z_SCORE));
         });
     }
 
