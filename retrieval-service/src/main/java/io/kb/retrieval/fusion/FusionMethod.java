@@ -27,7 +27,10 @@ public enum FusionMethod {
         };
     }
 
-    /** The name as the setting and the evaluator's {@code --fusion} write it: {@code rrf}, {@code z-score}, {@code min-max}. */
+    /**
+     * The name as the setting and the evaluator's {@code --fusion} write it: {@code rrf}, {@code z-score},
+     * {@code min-max}.
+     */
     public String settingName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

@@ -149,6 +149,7 @@ public final class ScoreFusion implements ResultFuser {
     }
 
     private static ChunkHit withHighlightsOf(ChunkHit kept, ChunkHit other) {
-        return kept.highlights().isEmpty() && !other.highlights().isEmpty() ? kept.withHighlights(other.highlights()) : kept;
+        return kept.highlights().isEmpty() && !other.highlights().isEmpty()
+                ? kept.withHighlights(other.highlights()) : kept;
     }
 }

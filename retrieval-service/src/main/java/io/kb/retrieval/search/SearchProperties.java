@@ -18,8 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param embeddingUrl     base URL of embedding-service, which embeds queries with the knowledge base's model
  * @param embeddingTimeout time allowed to embed a query; past it a hybrid search goes on with BM25 alone
- * @param candidates       hits taken from each retriever before fusion (at least the requested top k, four times
- *                         it when grouping by document)
+ * @param candidates       hits taken from each retriever before fusion; a request that wants more takes its top k,
+ *                         or four times it when grouping by document
  * @param fusion           how the dense and BM25 lists are fused: {@code z-score} (each list's scores
  *                         standardised, then a weighted sum; the default, as it measured best: SciFact hybrid
  *                         nDCG@10 0.743 against RRF's 0.730 at 50 candidates, see docs/retrieval-quality.md),
@@ -80,6 +80,7 @@ public record SearchProperties(
      * @return the defaults of every other setting
      */
     public static SearchProperties defaults(URI embeddingUrl) {
-        return new SearchProperties(embeddingUrl, Duration.ofSeconds(10), 50, FusionMethod.Z_SCORE, 60, 1.0, 1.0, 100, null);
+        return new SearchProperties(embeddingUrl, Duration.ofSeconds(10), 50, FusionMethod.Z_SCORE, 60, 1.0, 1.0, 100,
+                null);
     }
 }
