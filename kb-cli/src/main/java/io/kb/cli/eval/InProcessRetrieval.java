@@ -25,7 +25,7 @@ import io.kb.ingest.parse.Block;
 import io.kb.ingest.parse.BlockKind;
 import io.kb.ingest.parse.ParsedDocument;
 import io.kb.retrieval.access.Caller;
-import io.kb.retrieval.fusion.ReciprocalRankFusion;
+import io.kb.retrieval.fusion.FusionMethod;
 import io.kb.retrieval.index.ChunkHit;
 import io.kb.retrieval.index.IndexStats;
 import io.kb.retrieval.index.SearchFilter;
@@ -38,8 +38,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * The platform's ingest and search path in one process, without Kafka and HTTP: ingest-service's
  * {@link TokenBudgetChunker}, embedding-service's {@link OnnxEmbeddingModel}, and retrieval-service's
- * {@link LuceneChunkIndex} and {@link HybridSearch} with its {@link ReciprocalRankFusion}, all as the services
- * build them, on an index in a local folder. One fixed tenant, {@value #TENANT}, whose documents are all
+ * {@link LuceneChunkIndex} and {@link HybridSearch} with the fuser its settings name ({@link FusionMethod}), all as
+ * the services build them, on an index in a local folder. One fixed tenant, {@value #TENANT}, whose documents are all
  * {@code public}.
  *
  * <p>What stands in for the services' edges: a BEIR document becomes the {@link ParsedDocument} that a Markdown
@@ -74,7 +74,7 @@ final class InProcessRetrieval implements AutoCloseable {
         this.embedding = new EmbeddingInfo(model.name(), model.dimension());
         QueryEmbedder embedder = (knowledgeBase, query) ->
                 new QueryEmbedder.QueryVector(model.name(), model.embed(List.of(query)).getFirst());
-        this.search = new HybridSearch(index, embedder, new ReciprocalRankFusion(settings.rrfK()), settings,
+        this.search = new HybridSearch(index, embedder, settings.fusion().fuser(settings.rrfK()), settings,
                 new SimpleMeterRegistry());
     }
 
@@ -99,21 +99,25 @@ final class InProcessRetrieval implements AutoCloseable {
     }
 
     /**
-     * Settings for {@link HybridSearch} outside the service: its defaults, with another fusion or query instruction
-     * where asked.
+     * Settings for {@link HybridSearch} outside the service: its defaults, with another fusion, depth or query
+     * instruction where asked. Every argument but {@code model} may be null, which keeps the service's default.
      *
+     * @param fusion how the two lists are fused
+     * @param candidates hits taken from each retriever before fusion
      * @param model the embedding model, whose query instruction {@code queryInstruction} replaces
-     * @param queryInstruction the text put before each query for dense retrieval; null keeps the service's
+     * @param queryInstruction the text put before each query for dense retrieval
      */
-    static SearchProperties searchSettings(Integer rrfK, Double denseWeight, Double bm25Weight, String model,
-            String queryInstruction) {
+    static SearchProperties searchSettings(FusionMethod fusion, Integer candidates, Integer rrfK, Double denseWeight,
+            Double bm25Weight, String model, String queryInstruction) {
         // The URL is never called: queries are embedded in this process.
         SearchProperties defaults = SearchProperties.defaults(URI.create("in-process:onnx"));
         Map<String, String> instructions = new HashMap<>(defaults.queryInstructions());
         if (queryInstruction != null) {
             instructions.put(model, queryInstruction);
         }
-        return new SearchProperties(defaults.embeddingUrl(), defaults.embeddingTimeout(), defaults.candidates(),
+        return new SearchProperties(defaults.embeddingUrl(), defaults.embeddingTimeout(),
+                candidates != null ? candidates : defaults.candidates(),
+                fusion != null ? fusion : defaults.fusion(),
                 rrfK != null ? rrfK : defaults.rrfK(),
                 denseWeight != null ? denseWeight : defaults.denseWeight(),
                 bm25Weight != null ? bm25Weight : defaults.bm25Weight(),
@@ -176,6 +180,11 @@ final class InProcessRetrieval implements AutoCloseable {
         HybridSearch.Result result = search.search(CALLER,
                 new HybridSearch.Query(query, topK, mode, SearchFilter.NONE, true));
         return result.hits().stream().map(ChunkHit::documentId).toList();
+    }
+
+    /** How many hits each retriever contributes to the fusion of a {@link #search} for {@code topK} documents. */
+    int candidates(int topK) {
+        return search.candidates(new HybridSearch.Query("", topK, HybridSearch.Mode.HYBRID, SearchFilter.NONE, true));
     }
 
     /** Documents, chunks and the model the index holds. */

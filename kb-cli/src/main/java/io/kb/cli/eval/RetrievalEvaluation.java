@@ -21,6 +21,7 @@ import io.kb.contracts.event.ChunkBatch;
 import io.kb.embedding.model.BundledOnnxModel;
 import io.kb.ingest.chunk.ChunkProperties;
 import io.kb.ingest.parse.LanguageGuess;
+import io.kb.retrieval.fusion.FusionMethod;
 import io.kb.retrieval.index.IndexStats;
 import io.kb.retrieval.search.HybridSearch;
 import io.kb.retrieval.search.SearchProperties;
@@ -89,8 +90,17 @@ public final class RetrievalEvaluation implements Callable<Integer> {
             + "later runs on the same corpus and model (default: a temporary folder, removed at the end).")
     Path work;
 
-    @Option(names = "--rrf-k", paramLabel = "K", description = "Reciprocal rank fusion constant (default: the "
-            + "service's kb.retrieval.search.rrf-k default).")
+    @Option(names = "--fusion", paramLabel = "METHOD", description = "How hybrid mode fuses the dense and BM25 "
+            + "rankings: rrf, z-score or min-max (default: the service's kb.retrieval.search.fusion default).")
+    String fusion;
+
+    @Option(names = "--candidates", paramLabel = "N", description = "Hits each retriever contributes to the fusion, "
+            + "1 to 1000; a search takes at least four per document of --top-k (default: the service's "
+            + "kb.retrieval.search.candidates default).")
+    Integer candidates;
+
+    @Option(names = "--rrf-k", paramLabel = "K", description = "Reciprocal rank fusion constant, for rrf (default: "
+            + "the service's kb.retrieval.search.rrf-k default).")
     Integer rrfK;
 
     @Option(names = "--dense-weight", paramLabel = "W", description = "Weight of the dense ranking in the fusion "
@@ -117,6 +127,7 @@ public final class RetrievalEvaluation implements Callable<Integer> {
     public Integer call() {
         PrintWriter progress = spec.commandLine().getErr();
         HybridSearch.Mode searchMode = parseMode();
+        FusionMethod fusionMethod = parseFusion();
         validate();
         ChunkProperties chunkDefaults = ChunkProperties.defaults();
 
@@ -132,8 +143,8 @@ public final class RetrievalEvaluation implements Callable<Integer> {
             throw new IllegalArgumentException(queriesFile + " has no query with a relevant document in " + qrelsFile);
         }
         BundledOnnxModel modelChoice = modelFor(dataset);
-        SearchProperties settings = InProcessRetrieval.searchSettings(rrfK, denseWeight, bm25Weight,
-                modelChoice.modelName(), queryInstruction);
+        SearchProperties settings = InProcessRetrieval.searchSettings(fusionMethod, candidates, rrfK, denseWeight,
+                bm25Weight, modelChoice.modelName(), queryInstruction);
         ChunkProperties chunking = new ChunkProperties(
                 chunkTokens != null ? chunkTokens : chunkDefaults.maxTokens(),
                 chunkOverlap != null ? chunkOverlap : chunkDefaults.overlapTokens(), modelChoice.modelName(), Map.of());
@@ -171,8 +182,10 @@ public final class RetrievalEvaluation implements Callable<Integer> {
                 IndexStats stats = platform.stats();
 
                 // 3. and 4. The queries.
-                progress.printf(Locale.ROOT, "Running %d queries (%s, top %d)...%n", judged.size(),
-                        searchMode.name().toLowerCase(Locale.ROOT), topK);
+                progress.printf(Locale.ROOT, "Running %d queries (%s%s, top %d, %d candidates per retriever)...%n",
+                        judged.size(), searchMode.name().toLowerCase(Locale.ROOT),
+                        searchMode == HybridSearch.Mode.HYBRID ? " by " + settings.fusion().settingName() : "", topK,
+                        platform.candidates(topK));
                 for (BeirDataset.Query q : judged.subList(0, Math.min(WARM_UP_QUERIES, judged.size()))) {
                     platform.search(q.text(), searchMode, topK);
                 }
@@ -203,9 +216,15 @@ public final class RetrievalEvaluation implements Callable<Integer> {
                 line.put("index_seconds", round(indexSeconds, 1));
                 line.put("index_reused", reused);
                 line.put("top_k", topK);
-                line.put("rrf_k", settings.rrfK());
-                line.put("dense_weight", settings.denseWeight());
-                line.put("bm25_weight", settings.bm25Weight());
+                line.put("candidates", platform.candidates(topK));
+                if (searchMode == HybridSearch.Mode.HYBRID) {
+                    line.put("fusion", settings.fusion().settingName());
+                    if (settings.fusion() == FusionMethod.RRF) {
+                        line.put("rrf_k", settings.rrfK());
+                    }
+                    line.put("dense_weight", settings.denseWeight());
+                    line.put("bm25_weight", settings.bm25Weight());
+                }
                 if (searchMode != HybridSearch.Mode.BM25) {
                     line.put("query_instruction", settings.queryInstruction(platform.modelName()));
                 }
@@ -308,6 +327,17 @@ public final class RetrievalEvaluation implements Callable<Integer> {
         }
     }
 
+    private FusionMethod parseFusion() {
+        if (fusion == null) {
+            return null;
+        }
+        try {
+            return FusionMethod.fromSettingName(fusion);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--fusion must be rrf, z-score or min-max, was '" + fusion + "'");
+        }
+    }
+
     private void validate() {
         if (topK < 10 || topK > 250) {
             throw new IllegalArgumentException("--top-k must be 10 to 250 (nDCG@10 needs 10; the index returns at "
@@ -315,6 +345,9 @@ public final class RetrievalEvaluation implements Callable<Integer> {
         }
         if (limitQueries != null && limitQueries < 1) {
             throw new IllegalArgumentException("--limit-queries must be 1 or more, was " + limitQueries);
+        }
+        if (candidates != null && (candidates < 1 || candidates > 1000)) {
+            throw new IllegalArgumentException("--candidates must be 1 to 1000, was " + candidates);
         }
         if (rrfK != null && rrfK < 1) {
             throw new IllegalArgumentException("--rrf-k must be 1 or more, was " + rrfK);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.kb.cli.KbCommand;
+import io.kb.retrieval.search.SearchProperties;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +108,31 @@ class RetrievalEvaluationIT {
     }
 
     @Test
+    void theLineSaysWhichFusionRanAndHowDeep() {
+        Path work = temp.resolve("work-fusion");
+
+        Run byDefault = run("--beir", beir.toString(), "--mode", "hybrid", "--work", work.toString());
+        Run zScore = run("--beir", beir.toString(), "--mode", "hybrid", "--work", work.toString(), "--fusion",
+                "z-score", "--top-k", "10", "--candidates", "60");
+        Run minMax = run("--beir", beir.toString(), "--mode", "hybrid", "--work", work.toString(), "--fusion",
+                "min-max", "--top-k", "10");
+
+        assertThat(byDefault.exitCode()).as(byDefault.err()).isZero();
+        assertThat(byDefault.line().path("fusion").asString())
+                .isEqualTo(SearchProperties.defaults(URI.create("in-process:onnx")).fusion().settingName());
+        assertThat(byDefault.line().path("candidates").asInt()).as("four chunks per document of the top 100")
+                .isEqualTo(400);
+        assertThat(zScore.exitCode()).as(zScore.err()).isZero();
+        assertThat(zScore.line().path("fusion").asString()).isEqualTo("z-score");
+        assertThat(zScore.line().path("candidates").asInt()).isEqualTo(60);
+        assertThat(zScore.line().has("rrf_k")).as("the RRF constant is not used").isFalse();
+        assertThat(zScore.line().path("ndcg@10").asDouble()).as(zScore.line().toString()).isGreaterThanOrEqualTo(0.9);
+        assertThat(minMax.line().path("fusion").asString()).isEqualTo("min-max");
+        assertThat(minMax.line().path("candidates").asInt()).as("the service's 50, above 4 x 10").isEqualTo(50);
+        assertThat(minMax.line().path("ndcg@10").asDouble()).as(minMax.line().toString()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
     void aQueryLimitAndATemporaryIndexLeaveNothingBehind() {
         Run r = run("--beir", beir.toString(), "--mode", "bm25", "--limit-queries", "2");
 
@@ -136,12 +163,17 @@ class RetrievalEvaluationIT {
         Run folder = run("--beir", temp.resolve("absent").toString());
         Run model = run("--beir", beir.toString(), "--model", "bge-large");
         Run topK = run("--beir", beir.toString(), "--top-k", "5");
+        Run fusion = run("--beir", beir.toString(), "--fusion", "borda");
+        Run candidates = run("--beir", beir.toString(), "--candidates", "0");
 
         assertThat(mode.exitCode()).isEqualTo(2);
         assertThat(mode.err()).contains("--mode must be hybrid, dense or bm25, was 'sparse'");
         assertThat(folder.err()).contains("is not a folder");
         assertThat(model.err()).contains("unknown model 'bge-large'").contains("bge-small-en-v1.5");
         assertThat(topK.err()).contains("--top-k must be 10 to 250");
+        assertThat(fusion.exitCode()).isEqualTo(2);
+        assertThat(fusion.err()).contains("--fusion must be rrf, z-score or min-max, was 'borda'");
+        assertThat(candidates.err()).contains("--candidates must be 1 to 1000, was 0");
         assertThat(mode.out()).isEmpty();
     }
 

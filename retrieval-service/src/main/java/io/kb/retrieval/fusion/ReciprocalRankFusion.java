@@ -26,6 +26,11 @@ public final class ReciprocalRankFusion implements ResultFuser {
         this.k = k;
     }
 
+    /** The RRF constant: larger flattens the difference between ranks. */
+    public int k() {
+        return k;
+    }
+
     @Override
     public List<ChunkHit> fuse(List<Ranking> rankings, int limit) {
         Map<String, ChunkHit> hits = new LinkedHashMap<>();

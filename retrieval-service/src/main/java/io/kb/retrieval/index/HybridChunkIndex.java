@@ -7,7 +7,8 @@ import io.kb.retrieval.access.Caller;
 /**
  * A chunk index that runs dense and BM25 search and their reciprocal rank fusion as one engine request, so that
  * both lists are filtered, ranked and fused next to the data. An optional capability: the search stage uses it when
- * the index has it, and otherwise runs the two searches of {@link ChunkIndex} and fuses them itself.
+ * the index has it and the configured fusion is RRF with equal weights, and otherwise runs the two searches of
+ * {@link ChunkIndex} and fuses them itself.
  *
  * <p>Implementations: {@code MilvusChunkIndex} ({@code hybridSearch} with an RRF ranker).
  */

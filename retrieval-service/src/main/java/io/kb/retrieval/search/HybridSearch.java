@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.kb.retrieval.access.Caller;
+import io.kb.retrieval.fusion.ReciprocalRankFusion;
 import io.kb.retrieval.fusion.ResultFuser;
 import io.kb.retrieval.fusion.ResultFuser.Ranking;
 import io.kb.retrieval.index.ChunkHit;
@@ -27,12 +28,16 @@ import io.micrometer.core.instrument.Timer;
 /**
  * A search as the numbered stages run it: (1) embed the query with the knowledge base's model, after that model's
  * query instruction if one is configured ({@link SearchProperties#queryInstructions()}), (2) dense retrieval
- * and (3) BM25 retrieval, both inside the index with the caller's access filter, (4) reciprocal rank fusion,
- * (5) reranking of the best fused candidates, when a reranker is configured and the request does not opt out,
- * (6) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets BM25 results,
- * and the answer says so; a reranker that fails leaves the fused order, and the answer says so too. An index that
- * fuses by itself ({@link HybridChunkIndex}, such as Milvus) runs (2) to (4) as one request (timing stage
- * {@code hybrid}) when both lists weigh the same, which is what its RRF ranker does.
+ * and (3) BM25 retrieval, both inside the index with the caller's access filter, (4) fusion of the two lists by
+ * the {@link ResultFuser} configured ({@link SearchProperties#fusion()}: reciprocal rank fusion or a sum of
+ * normalised scores), (5) reranking of the best fused candidates, when a reranker is configured and the request
+ * does not opt out, (6) grouping by document where asked. In hybrid mode a query that cannot be embedded still gets
+ * BM25 results, and the answer says so; a reranker that fails leaves the fused order, and the answer says so too.
+ * An index that fuses by itself ({@link HybridChunkIndex}, such as Milvus) runs (2) to (4) as one request (timing
+ * stage {@code hybrid}) only when that gives what the configured fuser would: the fuser is
+ * {@link ReciprocalRankFusion} and both lists weigh the same, which is what its RRF ranker does. With any other
+ * fusion the index runs the two searches and this class fuses them, since the engine's ranker sees ranks, not the
+ * scores a normalisation needs.
  */
 public final class HybridSearch {
 
@@ -93,7 +98,7 @@ public final class HybridSearch {
 
     public Result search(Caller caller, Query q) {
         Map<String, Double> timings = new LinkedHashMap<>();
-        int candidates = Math.max(q.topK() * (q.groupByDocument() ? 4 : 1), properties.candidates());
+        int candidates = candidates(q);
         String degraded = null;
         List<Ranking> rankings = new ArrayList<>();
 
@@ -101,11 +106,12 @@ public final class HybridSearch {
             try {
                 float[] vector = timed("embed", timings, () -> embed(caller.tenant(), q.query()));         // 1
                 if (vector != null && q.mode() == Mode.HYBRID && index instanceof HybridChunkIndex fusing
+                        && fuser instanceof ReciprocalRankFusion rrf
                         && properties.denseWeight() == properties.bm25Weight()) {
                     List<ChunkHit> fused = timed("hybrid", timings, () -> fusing.searchHybrid(caller,     // 2-4
                             SearchRequest.dense(vector, candidates).withFilter(q.filter()),
                             SearchRequest.bm25(q.query(), candidates).withFilter(q.filter()),
-                            candidates, properties.rrfK()));
+                            candidates, rrf.k()));
                     return finish(q, fused, null, timings);
                 }
                 if (vector != null) {
@@ -130,6 +136,15 @@ public final class HybridSearch {
                 ? rankings.getFirst().hits()
                 : fuser.fuse(rankings, candidates));
         return finish(q, fused, degraded, timings);
+    }
+
+    /**
+     * How many hits each retriever contributes to the fusion of a query: the configured
+     * {@link SearchProperties#candidates()}, or more when the query wants more (four chunks per document wanted when
+     * grouping, since a document may have several among the best).
+     */
+    public int candidates(Query q) {
+        return Math.max(q.topK() * (q.groupByDocument() ? 4 : 1), properties.candidates());
     }
 
     private Result finish(Query q, List<ChunkHit> fused, String degraded, Map<String, Double> timings) {

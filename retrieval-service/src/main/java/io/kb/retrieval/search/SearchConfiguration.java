@@ -1,6 +1,5 @@
 package io.kb.retrieval.search;
 
-import io.kb.retrieval.fusion.ReciprocalRankFusion;
 import io.kb.retrieval.fusion.ResultFuser;
 import io.kb.retrieval.index.ChunkIndex;
 import io.micrometer.core.instrument.Gauge;
@@ -20,9 +19,10 @@ class SearchConfiguration {
         return new HttpQueryEmbedder(builder, properties);
     }
 
+    /** The fusion {@code kb.retrieval.search.fusion} names. */
     @Bean
     ResultFuser resultFuser(SearchProperties properties) {
-        return new ReciprocalRankFusion(properties.rrfK());
+        return properties.fusion().fuser(properties.rrfK());
     }
 
     @Bean

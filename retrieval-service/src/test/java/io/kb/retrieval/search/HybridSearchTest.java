@@ -70,8 +70,8 @@ class HybridSearchTest {
         modelOfIndex = model;
         SearchProperties defaults = SearchProperties.defaults(URI.create("http://unused.test"));
         SearchProperties properties = new SearchProperties(defaults.embeddingUrl(), Duration.ofSeconds(1),
-                defaults.candidates(), defaults.rrfK(), defaults.denseWeight(), defaults.bm25Weight(),
-                defaults.maxTopK(), instructions);
+                defaults.candidates(), defaults.fusion(), defaults.rrfK(), defaults.denseWeight(),
+                defaults.bm25Weight(), defaults.maxTopK(), instructions);
         try (LuceneChunkIndex index = new LuceneChunkIndex(temp.resolve(model))) {
             String text = "Unused annual leave carries over for five days.";
             index.apply(new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, "t1", "d1", 1, null, null, null,

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.kb.retrieval.access.Caller;
-import io.kb.retrieval.fusion.ReciprocalRankFusion;
+import io.kb.retrieval.fusion.FusionMethod;
 import io.kb.retrieval.index.IndexProperties;
 import io.kb.retrieval.index.SearchFilter;
 import io.kb.retrieval.search.HybridSearch;
@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The search stage on a Milvus index: hybrid mode becomes one {@code hybridSearch} request when the weights agree. */
+/**
+ * The search stage on a Milvus index: hybrid mode becomes one {@code hybridSearch} request when the fusion is RRF and
+ * the weights agree, which is what Milvus's RRF ranker computes; otherwise two searches, fused in Java.
+ */
 class HybridSearchOnMilvusTest {
 
     private FakeMilvusServer server;
@@ -84,9 +87,31 @@ class HybridSearchOnMilvusTest {
         assertThat(server.requests(SearchRequest.class)).hasSize(2);
     }
 
+    @Test
+    void scoreFusionRunsTwoSearchesEvenWithEqualWeights() {
+        for (FusionMethod method : List.of(FusionMethod.Z_SCORE, FusionMethod.MIN_MAX)) {
+            server.requests.clear();
+            HybridSearch search = search(method, 1.0, 1.0);
+
+            HybridSearch.Result result = search.search(Caller.of("acme", "alice", List.of("eng")),
+                    new HybridSearch.Query("leave policy", 5, HybridSearch.Mode.HYBRID, SearchFilter.NONE, false));
+
+            assertThat(result.timings()).as(method.name()).containsKeys("dense", "bm25", "fuse")
+                    .doesNotContainKey("hybrid");
+            assertThat(server.requests(HybridSearchRequest.class)).as(method.name()).isEmpty();
+            assertThat(server.requests(SearchRequest.class)).as(method.name()).hasSize(2);
+        }
+    }
+
     private HybridSearch search(double denseWeight, double bm25Weight) {
+        return search(FusionMethod.RRF, denseWeight, bm25Weight);
+    }
+
+    /** A search whose fuser is the one the service builds from the settings. */
+    private HybridSearch search(FusionMethod fusion, double denseWeight, double bm25Weight) {
         SearchProperties properties = new SearchProperties(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1), 20,
-                30, denseWeight, bm25Weight, 100, null);
-        return new HybridSearch(index, embedder, new ReciprocalRankFusion(30), properties, new SimpleMeterRegistry());
+                fusion, 30, denseWeight, bm25Weight, 100, null);
+        return new HybridSearch(index, embedder, fusion.fuser(properties.rrfK()), properties,
+                new SimpleMeterRegistry());
     }
 }
