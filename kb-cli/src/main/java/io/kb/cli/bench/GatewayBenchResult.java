@@ -1,5 +1,8 @@
 package io.kb.cli.bench;
 
+import static io.kb.cli.bench.BenchFigures.fixed;
+import static io.kb.cli.bench.BenchFigures.number;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -198,19 +201,6 @@ record GatewayBenchResult(Setup setup, List<Level> levels, String stoppedEarly) 
         s.errors().forEach(errors::put);
         ObjectNode samples = node.putObject("errorSamples");
         s.errorSamples().forEach(samples::put);
-    }
-
-    /** JSON has no NaN: a figure that could not be computed is null. */
-    private static void number(ObjectNode node, String name, double value) {
-        if (Double.isFinite(value)) {
-            node.put(name, value);
-        } else {
-            node.putNull(name);
-        }
-    }
-
-    private static String fixed(double value, int decimals) {
-        return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : "-";
     }
 
     private static String signed(double value) {

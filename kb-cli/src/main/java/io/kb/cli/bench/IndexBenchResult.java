@@ -1,5 +1,8 @@
 package io.kb.cli.bench;
 
+import static io.kb.cli.bench.BenchFigures.fixed;
+import static io.kb.cli.bench.BenchFigures.number;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -195,19 +198,6 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
             n.put("targetMet", row.meetsTarget());
         }
         return mapper.writeValueAsString(root);
-    }
-
-    /** JSON has no NaN: a figure that could not be computed is null. */
-    private static void number(ObjectNode node, String name, double value) {
-        if (Double.isFinite(value)) {
-            node.put(name, value);
-        } else {
-            node.putNull(name);
-        }
-    }
-
-    private static String fixed(double value, int decimals) {
-        return Double.isFinite(value) ? String.format(Locale.ROOT, "%." + decimals + "f", value) : "-";
     }
 
     private static void field(StringBuilder r, String name, String value) {

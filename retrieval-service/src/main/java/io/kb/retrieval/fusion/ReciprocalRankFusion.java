@@ -1,7 +1,5 @@
 package io.kb.retrieval.fusion;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,19 +38,9 @@ public final class ReciprocalRankFusion implements ResultFuser {
             for (int i = 0; i < list.size(); i++) {
                 ChunkHit hit = list.get(i);
                 scores.merge(hit.chunkId(), ranking.weight() / (k + i + 1.0), Double::sum);
-                hits.merge(hit.chunkId(), hit, ReciprocalRankFusion::withHighlightsOf);
+                hits.merge(hit.chunkId(), hit, FusedHits::withHighlightsOf);
             }
         }
-        List<String> order = new ArrayList<>(scores.keySet());
-        order.sort(Comparator.comparingDouble((String id) -> scores.get(id)).reversed());
-        List<ChunkHit> fused = new ArrayList<>(Math.min(limit, order.size()));
-        for (String id : order.subList(0, Math.min(limit, order.size()))) {
-            fused.add(hits.get(id).withScore(scores.get(id).floatValue()));
-        }
-        return fused;
-    }
-
-    private static ChunkHit withHighlightsOf(ChunkHit kept, ChunkHit other) {
-        return kept.highlights().isEmpty() && !other.highlights().isEmpty() ? kept.withHighlights(other.highlights()) : kept;
+        return FusedHits.best(scores, hits, limit);
     }
 }

@@ -1,8 +1,6 @@
 package io.kb.retrieval.fusion;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +113,7 @@ public final class ScoreFusion implements ResultFuser {
         Map<String, ChunkHit> hits = new LinkedHashMap<>();
         for (Ranking ranking : rankings) {
             for (ChunkHit hit : ranking.hits()) {
-                hits.merge(hit.chunkId(), hit, ScoreFusion::withHighlightsOf);
+                hits.merge(hit.chunkId(), hit, FusedHits::withHighlightsOf);
             }
         }
         Map<String, Double> scores = new LinkedHashMap<>();
@@ -139,17 +137,6 @@ public final class ScoreFusion implements ResultFuser {
                 }
             }
         }
-        List<String> order = new ArrayList<>(scores.keySet());
-        order.sort(Comparator.comparingDouble((String id) -> scores.get(id)).reversed());
-        List<ChunkHit> fused = new ArrayList<>(Math.min(limit, order.size()));
-        for (String id : order.subList(0, Math.min(limit, order.size()))) {
-            fused.add(hits.get(id).withScore(scores.get(id).floatValue()));
-        }
-        return fused;
-    }
-
-    private static ChunkHit withHighlightsOf(ChunkHit kept, ChunkHit other) {
-        return kept.highlights().isEmpty() && !other.highlights().isEmpty()
-                ? kept.withHighlights(other.highlights()) : kept;
+        return FusedHits.best(scores, hits, limit);
     }
 }
