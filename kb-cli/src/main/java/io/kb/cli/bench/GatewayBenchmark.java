@@ -91,8 +91,8 @@ public final class GatewayBenchmark implements Callable<Integer> {
             description = "Alternating slices each side's measurement is cut into (default: ${DEFAULT-VALUE}).")
     int slices;
 
-    // The gateway's reactive path is long and compiles late: on 2 cores its CPU per request fell from 4.4 ms in the
-    // first 20 s under load to 1.3 ms after a minute (bm25 searches, 2026-12-07). A short warm-up measured the JIT.
+    // The gateway's reactive path is long and compiles late: on 2 cores its CPU per request fell about threefold
+    // between its first and third 30 s of bm25 searches (2026-12-07). A short warm-up measured the JIT.
     @Option(names = "--warm-up", defaultValue = "10s", converter = DurationConverter.class,
             description = "Unmeasured load per side before each concurrency (default: ${DEFAULT-VALUE}).")
     Duration warmUp;
