@@ -97,6 +97,9 @@ public final class OnnxEmbeddingModel implements EmbeddingModel, TokenCounter, A
                 if (options.intraOpThreads() > 0) {
                     sessionOptions.setIntraOpNumThreads(options.intraOpThreads());
                 }
+                String spin = options.allowSpinning() ? "1" : "0";
+                sessionOptions.addConfigEntry("session.intra_op.allow_spinning", spin);
+                sessionOptions.addConfigEntry("session.inter_op.allow_spinning", spin);
                 OrtSession session = environment.createSession(graph.readAllBytes(), sessionOptions);
                 return new OnnxEmbeddingModel(model.modelName(), model.dimension(), BundledOnnxModel.MAX_TOKENS,
                         options, environment, session, tokenizer);

@@ -16,15 +16,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param intraOpThreads threads ONNX Runtime uses inside one call; 0 lets it choose (one per core)
  * @param parallelism    per-text only: how many ONNX calls of one {@code embed} run at once; 0 means one
  *                       per available processor
+ * @param allowSpinning  whether ONNX Runtime's threads busy-wait for work between and inside calls instead of
+ *                       sleeping. Spinning saves microseconds per call on a machine of its own, but burns cores
+ *                       that the services beside the model need (a parser, an indexer, a broker), so it is off
  */
 public record OnnxOptions(
         @DefaultValue("per-text") Inference inference,
         @DefaultValue("8192") @Min(512) int tokenBudget,
         @DefaultValue("0") @Min(0) int intraOpThreads,
-        @DefaultValue("0") @Min(0) int parallelism) {
+        @DefaultValue("0") @Min(0) int parallelism,
+        @DefaultValue("false") boolean allowSpinning) {
 
-    /** The defaults: per-text inference, an 8192-token budget, ONNX Runtime's and the JVM's thread counts. */
-    public static final OnnxOptions DEFAULTS = new OnnxOptions(Inference.PER_TEXT, 8192, 0, 0);
+    /** The defaults: per-text inference, an 8192-token budget, ONNX Runtime's and the JVM's thread counts, no spinning. */
+    public static final OnnxOptions DEFAULTS = new OnnxOptions(Inference.PER_TEXT, 8192, 0, 0, false);
 
     /** Checks the ranges, also when built outside configuration binding. */
     public OnnxOptions {
@@ -42,7 +46,7 @@ public record OnnxOptions(
 
     /** The same options with another inference mode. */
     public OnnxOptions withInference(Inference mode) {
-        return new OnnxOptions(mode, tokenBudget, intraOpThreads, parallelism);
+        return new OnnxOptions(mode, tokenBudget, intraOpThreads, parallelism, allowSpinning);
     }
 
     /** How texts reach the model. */
