@@ -21,12 +21,12 @@ import java.util.Objects;
  * @param mergeWorkers threads that build the HNSW graph of one merge together ({@code merge-workers}), 1 to
  *        {@value #MAX_MERGE_WORKERS}. Merging graphs is most of the cost of a big index's writes; more workers
  *        finish a merge sooner on a machine with idle cores, and compete with searches on a busy one
- * @param searchEf how many nearest neighbours a dense search collects from the HNSW graphs ({@code search-ef}),
- *        1 to {@value #MAX_SEARCH_EF}, raised to the hits asked for; the hits of quantized segments are scored
- *        again with their 32-bit vectors and the best of them returned. The graph search stops at its
- *        {@code ef} best, so asking for 50 hits from one big graph explores far less than the same 50 from
- *        twenty segments, each searched on its own: this sets the depth apart from the number of hits,
- *        so that recall does not fall when merges leave fewer, bigger segments. More costs CPU per search
+ * @param searchEf how many nearest neighbours a dense search of a one-segment index collects from its HNSW graph
+ *        ({@code search-ef}), 1 to {@value #MAX_SEARCH_EF}; with n segments, each searched on its own, the depth is
+ *        this divided by the square root of n. Never fewer than the hits asked for; the hits of quantized segments
+ *        are scored again with their 32-bit vectors and the best of them returned. This sets the depth of the
+ *        search apart from the number of hits, so that recall does not fall when merges leave fewer, bigger
+ *        segments. More costs CPU per search
  * @param queryCacheMb MiB of Lucene's query cache ({@code query-cache-mb}), 0 to {@value #MAX_QUERY_CACHE_MB}, 0
  *        for none. It holds each caller's access filter as one bit per chunk and segment (125 KiB per caller at a
  *        million chunks), which a search then reads instead of intersecting postings lists again
@@ -43,7 +43,7 @@ public record LuceneIndexSettings(int hnswMaxConn, int hnswBeamWidth, VectorEnco
     /** Lucene's default write buffer, in MiB. */
     public static final double DEFAULT_RAM_BUFFER_MB = 16;
     /** Neighbours a dense search collects by default, chosen with {@code kb bench index} at 1M chunks. */
-    public static final int DEFAULT_SEARCH_EF = 200;
+    public static final int DEFAULT_SEARCH_EF = 400;
     /** The query cache's default size, in MiB: the access filters of about 500 callers at a million chunks. */
     public static final int DEFAULT_QUERY_CACHE_MB = 64;
     /** The query cache's default number of queries, Lucene's own default. */

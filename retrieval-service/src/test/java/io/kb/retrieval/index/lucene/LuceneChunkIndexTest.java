@@ -320,6 +320,15 @@ class LuceneChunkIndexTest extends ChunkIndexContract {
     }
 
     @Test
+    void theSearchDepthFallsWithTheSquareRootOfTheSegmentsButNeverBelowK() {
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 1)).isEqualTo(400);
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 4)).isEqualTo(200);
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 20)).isEqualTo(90);
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 100)).isEqualTo(50);
+        assertThat(LuceneChunkIndex.searchDepth(400, 10, 0)).isEqualTo(400);
+    }
+
+    @Test
     void aQueryCacheOfZeroMegabytesIsNone() {
         try (LuceneChunkIndex uncached = new LuceneChunkIndex(temp.resolve("uncached"),
                 LuceneIndexSettings.DEFAULTS.withQueryCacheMb(0))) {
