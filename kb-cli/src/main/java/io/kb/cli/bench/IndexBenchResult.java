@@ -78,8 +78,9 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
      * The timed searches with one candidates value and one search depth.
      *
      * @param candidates    hits asked of the index per search (the service's {@code kb.retrieval.search.candidates})
-     * @param searchEf      neighbours the HNSW search collected before the best {@code candidates} were kept
-     *                      (the index's {@code search-ef}; the search uses the larger of the two)
+     * @param searchEf      the index's {@code search-ef}: neighbours the HNSW search of a one-segment index
+     *                      collects before the best {@code candidates} are kept (divided by the square root of
+     *                      the segment count for more, never below the candidates)
      * @param latencyNanos  each search's latency, in order
      * @param cpuNanos      the searching thread's CPU time over all of them
      * @param recall        recall@k of the first k hits against the exact search

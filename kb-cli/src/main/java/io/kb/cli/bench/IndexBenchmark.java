@@ -98,8 +98,9 @@ public final class IndexBenchmark implements Callable<Integer> {
     int mergeWorkers;
 
     @Option(names = "--search-ef", split = ",", defaultValue = "" + LuceneIndexSettings.DEFAULT_SEARCH_EF,
-            description = "Neighbours the HNSW search collects before the best --candidates are kept, one set of rows "
-                    + "each, e.g. 100,200 (default: ${DEFAULT-VALUE}, the service's kb.retrieval.index.lucene.search-ef).")
+            description = "Neighbours the HNSW search of a one-segment index collects before the best --candidates are "
+                    + "kept (divided by the square root of the segment count for more), one set of rows each, e.g. "
+                    + "200,400 (default: ${DEFAULT-VALUE}, the service's kb.retrieval.index.lucene.search-ef).")
     List<Integer> searchEf;
 
     @Option(names = "--query-cache-mb", defaultValue = "" + LuceneIndexSettings.DEFAULT_QUERY_CACHE_MB,

@@ -57,8 +57,9 @@ public record IndexProperties(
      * @param ramBufferMb MiB the writer buffers before it flushes a segment (1 to 2048); matters for
      *        batches bigger than the buffer, since every apply commits
      * @param mergeWorkers threads that build one merged HNSW graph together (1 to 64)
-     * @param searchEf nearest neighbours a dense search collects from the HNSW graphs before the best are returned
-     *        (1 to 10000, raised to the hits asked for): the search's depth, apart from how many hits it returns
+     * @param searchEf nearest neighbours a dense search of a one-segment index collects from its HNSW graph before
+     *        the best are returned (1 to 10000); with n segments divided by the square root of n, and never fewer than
+     *        the hits asked for: the search's depth, apart from how many hits it returns
      * @param queryCacheMb MiB of the query cache that holds each caller's access filter (0 to 4096, 0 for none)
      * @param queryCacheQueries queries the query cache holds at most (1 to 100000)
      */

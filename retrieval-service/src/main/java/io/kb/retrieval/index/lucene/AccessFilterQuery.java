@@ -18,10 +18,11 @@ import org.apache.lucene.search.Weight;
  * out again (three postings lists intersected over most of the index) costs more than the HNSW search it
  * filters, so {@link AccessFilterCachingPolicy} caches it on first use, per segment.
  *
- * <p>The wrapper is what makes that possible: a plain {@code BooleanQuery} in a filter clause is flattened into
- * the enclosing query when Lucene rewrites it, and its clauses are then cached (or not) one by one. This class is
- * opaque to that rewrite and equal to another exactly when the wrapped filters are equal, so two searches of the
- * same caller share one cache entry and two callers with different principals never do.
+ * <p>The wrapper is what makes that possible: the kNN query wraps its filter in a {@code BooleanQuery} of its own
+ * and builds that query's weight outside the cache, so a plain {@code BooleanQuery} filter is at best cached clause
+ * by clause, and Lucene's rewrite may merge its clauses into the enclosing query. This class is one clause that
+ * the rewrite leaves alone, and it is equal to another exactly when the wrapped filters are equal, so two searches
+ * of the same caller share one cache entry and two callers with different principals never do.
  *
  * <p>A cached entry never widens access: the cache keys entries by segment, a segment's documents never change,
  * and a document whose ACL changes is deleted and written again in a new segment, where the filter is worked out
@@ -36,11 +37,6 @@ final class AccessFilterQuery extends Query {
      */
     AccessFilterQuery(Query filter) {
         this.filter = Objects.requireNonNull(filter, "filter");
-    }
-
-    /** The wrapped filter. */
-    Query filter() {
-        return filter;
     }
 
     @Override

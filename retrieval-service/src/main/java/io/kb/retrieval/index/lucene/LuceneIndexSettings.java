@@ -42,7 +42,10 @@ public record LuceneIndexSettings(int hnswMaxConn, int hnswBeamWidth, VectorEnco
     public static final int DEFAULT_BEAM_WIDTH = 100;
     /** Lucene's default write buffer, in MiB. */
     public static final double DEFAULT_RAM_BUFFER_MB = 16;
-    /** Neighbours a dense search collects by default, chosen with {@code kb bench index} at 1M chunks. */
+    /**
+     * Neighbours a dense search of a one-segment index collects by default: at 1M chunks of 512 dimensions, merged
+     * to one segment, {@code kb bench index} measured recall@10 0.957 with it (0.907 with 200).
+     */
     public static final int DEFAULT_SEARCH_EF = 400;
     /** The query cache's default size, in MiB: the access filters of about 500 callers at a million chunks. */
     public static final int DEFAULT_QUERY_CACHE_MB = 64;
