@@ -12,13 +12,13 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One run of {@code kb bench index}: how the index was built, what it weighs, and per candidates value how fast
- * and how well a dense search answers.
+ * One run of {@code kb bench index}: how the index was built, what it weighs, and per search depth and candidates
+ * value how fast and how well a dense search answers.
  *
  * @param setup    the corpus and the index settings
  * @param build    how the index was built (or that it was reused)
  * @param index    what the open index weighs
- * @param searches one row per candidates value, in the order they ran
+ * @param searches one row per search depth and candidates value, in the order they ran
  */
 record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> searches) {
 
@@ -40,14 +40,16 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
      * @param hnswMaxConn   neighbours per HNSW node
      * @param hnswBeamWidth the HNSW build beam
      * @param readableShare the share of chunks the searching caller may read
-     * @param queries       timed queries per candidates value
+     * @param queries       timed queries per row
      * @param k             the hits that count for recall
      * @param warmUp        searches run before timing, not counted
      * @param processors    processors this machine offers the JVM
      * @param path          where the index lies
+     * @param queryCacheMb  MiB of the index's query cache, which holds the caller's access filter; 0 for none
      */
     record Setup(long chunks, int dimension, long seed, String corpus, String encoding, int hnswMaxConn,
-            int hnswBeamWidth, double readableShare, int queries, int k, int warmUp, int processors, String path) {
+            int hnswBeamWidth, double readableShare, int queries, int k, int warmUp, int processors, String path,
+            int queryCacheMb) {
     }
 
     /**
@@ -73,14 +75,17 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
     }
 
     /**
-     * The timed searches with one candidates value.
+     * The timed searches with one candidates value and one search depth.
      *
      * @param candidates    hits asked of the index per search (the service's {@code kb.retrieval.search.candidates})
+     * @param searchEf      the index's {@code search-ef}: neighbours the HNSW search of a one-segment index
+     *                      collects before the best {@code candidates} are kept (divided by the square root of
+     *                      the segment count for more, never below the candidates)
      * @param latencyNanos  each search's latency, in order
      * @param cpuNanos      the searching thread's CPU time over all of them
      * @param recall        recall@k of the first k hits against the exact search
      */
-    record Searches(int candidates, long[] latencyNanos, long cpuNanos, double recall) {
+    record Searches(int candidates, int searchEf, long[] latencyNanos, long cpuNanos, double recall) {
 
         Searches {
             latencyNanos = latencyNanos.clone();
@@ -129,6 +134,8 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
                 setup.dimension(), setup.seed(), setup.corpus()));
         field(r, "index", String.format(Locale.ROOT, "%s, HNSW max-conn %d, beam %d; %s", setup.encoding(),
                 setup.hnswMaxConn(), setup.hnswBeamWidth(), setup.path()));
+        field(r, "cache", setup.queryCacheMb() == 0 ? "no query cache (access filter worked out on every search)"
+                : String.format(Locale.ROOT, "query cache of %d MiB (holds the access filter)", setup.queryCacheMb()));
         field(r, "caller", String.format(Locale.ROOT, "reads %.0f%% of the chunks", setup.readableShare() * 100));
         field(r, "searches", String.format(Locale.ROOT, "%d queries per row, one at a time, after %d warm-up; "
                 + "recall@%d against brute force", setup.queries(), setup.warmUp(), setup.k()));
@@ -155,14 +162,14 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
         return r.toString();
     }
 
-    /** The figures alone, one row per candidates value. */
+    /** The figures alone, one row per search depth and candidates value. */
     String table() {
         StringBuilder t = new StringBuilder();
-        String format = "%10s | %8s %8s %8s | %10s | %9s | %-6s%n";
-        t.append(String.format(Locale.ROOT, format, "candidates", "p50 ms", "p99 ms", "mean ms", "cpu ms/q",
-                "recall@" + setup.k(), "target"));
+        String format = "%9s %10s | %8s %8s %8s | %10s | %9s | %-6s%n";
+        t.append(String.format(Locale.ROOT, format, "search-ef", "candidates", "p50 ms", "p99 ms", "mean ms",
+                "cpu ms/q", "recall@" + setup.k(), "target"));
         for (Searches s : searches) {
-            t.append(String.format(Locale.ROOT, format, s.candidates(), fixed(s.percentileMillis(50), 2),
+            t.append(String.format(Locale.ROOT, format, s.searchEf(), s.candidates(), fixed(s.percentileMillis(50), 2),
                     fixed(s.percentileMillis(99), 2), fixed(s.meanMillis(), 2), fixed(s.cpuMillisPerQuery(), 2),
                     fixed(s.recall(), 3), s.meetsTarget() ? "met" : "missed"));
         }
@@ -177,7 +184,8 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
                 .put("corpus", setup.corpus()).put("encoding", setup.encoding())
                 .put("hnswMaxConn", setup.hnswMaxConn()).put("hnswBeamWidth", setup.hnswBeamWidth())
                 .put("readableShare", setup.readableShare()).put("queries", setup.queries()).put("k", setup.k())
-                .put("warmUp", setup.warmUp()).put("processors", setup.processors()).put("path", setup.path());
+                .put("warmUp", setup.warmUp()).put("processors", setup.processors()).put("path", setup.path())
+                .put("queryCacheMb", setup.queryCacheMb());
         ObjectNode b = root.putObject("build");
         b.put("seconds", build.seconds()).put("chunksPerSecond", build.chunksPerSecond(setup.chunks()))
                 .put("reused", build.reused()).put("builtAt", build.builtAt());
@@ -189,7 +197,7 @@ record IndexBenchResult(Setup setup, Build build, Index index, List<Searches> se
         ArrayNode rows = root.putArray("searches");
         for (Searches row : searches) {
             ObjectNode n = rows.addObject();
-            n.put("candidates", row.candidates());
+            n.put("candidates", row.candidates()).put("searchEf", row.searchEf());
             number(n, "p50Ms", row.percentileMillis(50));
             number(n, "p99Ms", row.percentileMillis(99));
             number(n, "meanMs", row.meanMillis());

@@ -97,6 +97,18 @@ public final class IndexBenchmark implements Callable<Integer> {
             description = "Threads per HNSW merge while building (default: ${DEFAULT-VALUE}).")
     int mergeWorkers;
 
+    @Option(names = "--search-ef", split = ",", defaultValue = "" + LuceneIndexSettings.DEFAULT_SEARCH_EF,
+            description = "Neighbours the HNSW search of a one-segment index collects before the best --candidates are "
+                    + "kept (divided by the square root of the segment count for more), one set of rows each, e.g. "
+                    + "200,400 (default: ${DEFAULT-VALUE}, the service's kb.retrieval.index.lucene.search-ef).")
+    List<Integer> searchEf;
+
+    @Option(names = "--query-cache-mb", defaultValue = "" + LuceneIndexSettings.DEFAULT_QUERY_CACHE_MB,
+            description = "MiB of the index's query cache, which holds the caller's access filter; 0 for none, as "
+                    + "before the cache (default: ${DEFAULT-VALUE}, the service's kb.retrieval.index.lucene."
+                    + "query-cache-mb).")
+    int queryCacheMb;
+
     @Option(names = "--force-merge", defaultValue = "0",
             description = "Before searching, merge the index down to at most this many segments, timed; a kept index "
                     + "stays merged (default: ${DEFAULT-VALUE}, leave the segments the merge policy left).")
@@ -148,8 +160,7 @@ public final class IndexBenchmark implements Callable<Integer> {
         boolean temporary = folder == null;
         Path root = temporary ? temporaryFolder() : folder;
         try {
-            LuceneIndexSettings settings = new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, encoding,
-                    LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB, mergeWorkers);
+            LuceneIndexSettings settings = settings();
             SyntheticVectors.Shape shape = shape();
             SyntheticVectors vectors = new SyntheticVectors(seed, shape, dimension);
             IndexBenchManifest wanted = new IndexBenchManifest(chunks, dimension, seed, shape.toString(),
@@ -178,35 +189,42 @@ public final class IndexBenchmark implements Callable<Integer> {
             long[][] exact = ExactSearch.topK(queryVectors, vectors::vector, chunks, IndexBenchmark::readable, k);
             double exactSeconds = (System.nanoTime() - exactStart) / 1e9;
 
-            // 3. The searches.
-            try (LuceneChunkIndex index = new LuceneChunkIndex(root.resolve(LUCENE_FOLDER), settings)) {
-                double mergeSeconds = Double.NaN;
-                if (forceMerge > 0 && index.segmentCount() > forceMerge) {
-                    progress.printf(Locale.ROOT, "Merging %d segments down to %d...%n", index.segmentCount(),
-                            forceMerge);
-                    long mergeStart = System.nanoTime();
-                    index.forceMerge(forceMerge);
-                    mergeSeconds = (System.nanoTime() - mergeStart) / 1e9;
+            // 3. The searches, with the index opened again for each search depth: the depth is an index setting.
+            // The index's weight is taken with the last one still open, its query cache filled.
+            double mergeSeconds = Double.NaN;
+            List<IndexBenchResult.Searches> rows = new ArrayList<>();
+            IndexBenchResult.Index weight = null;
+            for (int ef : searchEf) {
+                try (LuceneChunkIndex index = new LuceneChunkIndex(root.resolve(LUCENE_FOLDER),
+                        settings.withSearchEf(ef))) {
+                    if (forceMerge > 0 && index.segmentCount() > forceMerge) {
+                        progress.printf(Locale.ROOT, "Merging %d segments down to %d...%n", index.segmentCount(),
+                                forceMerge);
+                        long mergeStart = System.nanoTime();
+                        index.forceMerge(forceMerge);
+                        mergeSeconds = (System.nanoTime() - mergeStart) / 1e9;
+                    }
+                    int maxCandidates = candidates.stream().mapToInt(Integer::intValue).max().orElseThrow();
+                    progress.printf(Locale.ROOT, "Warming up with %d searches (search-ef %d)...%n", warmUp, ef);
+                    for (int w = 0; w < warmUp; w++) {
+                        index.search(CALLER, SearchRequest.dense(vectors.vector(chunks + queries + w), maxCandidates));
+                    }
+                    for (int c : candidates) {
+                        progress.printf(Locale.ROOT, "Timing %d searches with %d candidates, search-ef %d...%n",
+                                queries, c, ef);
+                        rows.add(search(index, queryVectors, exact, c, ef));
+                    }
+                    long heap = heapAfterGc();
+                    weight = new IndexBenchResult.Index(index.stats().sizeOnDiskBytes(), index.segmentCount(),
+                            mergeSeconds, heap, exactSeconds);
                 }
-                int maxCandidates = candidates.stream().mapToInt(Integer::intValue).max().orElseThrow();
-                progress.printf(Locale.ROOT, "Warming up with %d searches...%n", warmUp);
-                for (int w = 0; w < warmUp; w++) {
-                    index.search(CALLER, SearchRequest.dense(vectors.vector(chunks + queries + w), maxCandidates));
-                }
-                List<IndexBenchResult.Searches> rows = new ArrayList<>();
-                for (int c : candidates) {
-                    progress.printf(Locale.ROOT, "Timing %d searches with %d candidates...%n", queries, c);
-                    rows.add(search(index, queryVectors, exact, c));
-                }
-                long heap = heapAfterGc();
-                IndexBenchResult.Index weight = new IndexBenchResult.Index(index.stats().sizeOnDiskBytes(),
-                        index.segmentCount(), mergeSeconds, heap, exactSeconds);
-                IndexBenchResult.Setup setup = new IndexBenchResult.Setup(chunks, dimension, seed, corpusDescription(shape),
-                        encoding.value(), hnswMaxConn, hnswBeamWidth, readableShare(), queries, k, warmUp,
-                        Runtime.getRuntime().availableProcessors(), temporary ? "temporary folder" : root.toString());
-                return new IndexBenchResult(setup, new IndexBenchResult.Build(built.buildSeconds(), reused,
-                        built.builtAt()), weight, rows);
             }
+            IndexBenchResult.Setup setup = new IndexBenchResult.Setup(chunks, dimension, seed, corpusDescription(shape),
+                    encoding.value(), hnswMaxConn, hnswBeamWidth, readableShare(), queries, k, warmUp,
+                    Runtime.getRuntime().availableProcessors(), temporary ? "temporary folder" : root.toString(),
+                    queryCacheMb);
+            return new IndexBenchResult(setup, new IndexBenchResult.Build(built.buildSeconds(), reused,
+                    built.builtAt()), weight, rows);
         } finally {
             if (temporary) {
                 deleteRecursively(root);
@@ -240,7 +258,7 @@ public final class IndexBenchmark implements Callable<Integer> {
     }
 
     private IndexBenchResult.Searches search(LuceneChunkIndex index, float[][] queryVectors, long[][] exact,
-            int candidateCount) {
+            int candidateCount, int ef) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         boolean cpu = threads.isCurrentThreadCpuTimeSupported();
         long[] latencies = new long[queryVectors.length];
@@ -253,7 +271,7 @@ public final class IndexBenchmark implements Callable<Integer> {
             found[q] = hits.stream().mapToLong(IndexBenchmark::chunkNumber).toArray();
         }
         long cpuNanos = cpu ? threads.getCurrentThreadCpuTime() - cpuStart : -1;
-        return new IndexBenchResult.Searches(candidateCount, latencies, cpuNanos, Recall.atK(exact, found, k));
+        return new IndexBenchResult.Searches(candidateCount, ef, latencies, cpuNanos, Recall.atK(exact, found, k));
     }
 
     /** The batch of document {@code d}: its chunks are vectors {@code d * 500} onwards. */
@@ -369,8 +387,19 @@ public final class IndexBenchmark implements Callable<Integer> {
         }
         shape();
         // The settings check their own ranges, with the service's setting names.
-        new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, encoding, LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB,
-                mergeWorkers);
+        for (int ef : searchEf) {
+            settings().withSearchEf(ef);
+        }
+    }
+
+    /**
+     * The index settings of this run: the service's defaults except what an option sets, so that a run without
+     * options measures what the service would do.
+     */
+    LuceneIndexSettings settings() {
+        LuceneIndexSettings defaults = LuceneIndexSettings.DEFAULTS;
+        return new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, encoding, defaults.ramBufferMb(), mergeWorkers,
+                searchEf.getFirst(), queryCacheMb, defaults.queryCacheQueries());
     }
 
     private static Path temporaryFolder() {

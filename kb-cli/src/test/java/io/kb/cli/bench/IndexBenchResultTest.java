@@ -19,11 +19,11 @@ class IndexBenchResultTest {
     }
 
     private final IndexBenchResult result = new IndexBenchResult(
-            new IndexBenchResult.Setup(1_000_000, 512, 42, "clustered", "int8", 16, 100, 0.9, 4, 10, 2, 2, "/tmp/i"),
+            new IndexBenchResult.Setup(1_000_000, 512, 42, "clustered", "int8", 16, 100, 0.9, 4, 10, 2, 2, "/tmp/i", 64),
             new IndexBenchResult.Build(2500, false, "2026-12-07T12:00:00Z"),
             new IndexBenchResult.Index(3L << 30, 7, Double.NaN, 20L << 20, 30.0),
-            List.of(new IndexBenchResult.Searches(50, millis(10, 40, 20, 30), 80_000_000, 0.97),
-                    new IndexBenchResult.Searches(20, millis(5, 6, 7, 8), 20_000_000, 0.96)));
+            List.of(new IndexBenchResult.Searches(50, 200, millis(10, 40, 20, 30), 80_000_000, 0.97),
+                    new IndexBenchResult.Searches(20, 200, millis(5, 6, 7, 8), 20_000_000, 0.96)));
 
     @Test
     void percentilesAreNearestRank() {
@@ -45,7 +45,7 @@ class IndexBenchResultTest {
     void aRowMeetsTheTargetOnlyWithBothLatencyAndRecall() {
         assertThat(result.searches().get(0).meetsTarget()).isFalse();
         assertThat(result.searches().get(1).meetsTarget()).isTrue();
-        assertThat(new IndexBenchResult.Searches(20, millis(5), 1, 0.94).meetsTarget()).isFalse();
+        assertThat(new IndexBenchResult.Searches(20, 200, millis(5), 1, 0.94).meetsTarget()).isFalse();
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.kb.cli.KbCommand;
+import io.kb.retrieval.index.lucene.LuceneIndexSettings;
+import io.kb.retrieval.index.lucene.VectorEncoding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -74,10 +76,31 @@ class IndexBenchmarkTest {
     }
 
     @Test
+    void searchesWithTheServicesIndexSettingsUnlessAnOptionSaysOtherwise() {
+        assertThat(parse().settings()).isEqualTo(LuceneIndexSettings.DEFAULTS);
+        assertThat(parse("--encoding", "int8").settings())
+                .isEqualTo(LuceneIndexSettings.DEFAULTS.withVectorEncoding(VectorEncoding.INT8));
+        assertThat(parse("--search-ef", "300,100", "--query-cache-mb", "0").settings())
+                .isEqualTo(LuceneIndexSettings.DEFAULTS.withSearchEf(300).withQueryCacheMb(0));
+    }
+
+    @Test
+    void measuresOneRowPerSearchDepthAndCandidatesValue() {
+        IndexBenchResult result = parse("--chunks", "1000", "--dim", "16", "--queries", "5", "--warm-up", "0",
+                "--candidates", "20,10", "--search-ef", "10,40", "--query-cache-mb", "0").measure(quiet());
+
+        assertThat(result.searches()).extracting(IndexBenchResult.Searches::searchEf).containsExactly(10, 10, 40, 40);
+        assertThat(result.searches()).extracting(IndexBenchResult.Searches::candidates).containsExactly(20, 10, 20, 10);
+        assertThat(result.setup().queryCacheMb()).isZero();
+        assertThat(result.table()).contains("search-ef");
+    }
+
+    @Test
     void refusesCandidatesBelowKAndBadSettingsWithClearMessages() {
         assertThat(run("bench", "index", "--candidates", "5")).contains("--candidates must each be --k (10)");
         assertThat(run("bench", "index", "--encoding", "int3")).contains("float32, int8 or int4");
         assertThat(run("bench", "index", "--merge-workers", "0")).contains("merge-workers must be 1 to 64");
+        assertThat(run("bench", "index", "--search-ef", "0")).contains("search-ef must be 1 to 10000");
     }
 
     @Test

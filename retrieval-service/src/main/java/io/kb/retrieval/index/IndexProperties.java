@@ -57,6 +57,11 @@ public record IndexProperties(
      * @param ramBufferMb MiB the writer buffers before it flushes a segment (1 to 2048); matters for
      *        batches bigger than the buffer, since every apply commits
      * @param mergeWorkers threads that build one merged HNSW graph together (1 to 64)
+     * @param searchEf nearest neighbours a dense search of a one-segment index collects from its HNSW graph before
+     *        the best are returned (1 to 10000); with n segments divided by the square root of n, and never fewer than
+     *        the hits asked for: the search's depth, apart from how many hits it returns
+     * @param queryCacheMb MiB of the query cache that holds each caller's access filter (0 to 4096, 0 for none)
+     * @param queryCacheQueries queries the query cache holds at most (1 to 100000)
      */
     public record Lucene(
             Path path,
@@ -64,11 +69,16 @@ public record IndexProperties(
             @DefaultValue("100") @Min(1) @Max(3200) int hnswBeamWidth,
             @DefaultValue("float32") @NotNull VectorEncoding vectorEncoding,
             @DefaultValue("16") @DecimalMin("1") @DecimalMax("2048") double ramBufferMb,
-            @DefaultValue("1") @Min(1) @Max(64) int mergeWorkers) {
+            @DefaultValue("1") @Min(1) @Max(64) int mergeWorkers,
+            @DefaultValue("" + LuceneIndexSettings.DEFAULT_SEARCH_EF) @Min(1) @Max(10000) int searchEf,
+            @DefaultValue("" + LuceneIndexSettings.DEFAULT_QUERY_CACHE_MB) @Min(0) @Max(4096) int queryCacheMb,
+            @DefaultValue("" + LuceneIndexSettings.DEFAULT_QUERY_CACHE_QUERIES) @Min(1) @Max(100000)
+            int queryCacheQueries) {
 
         /** These settings as the index takes them. */
         public LuceneIndexSettings settings() {
-            return new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, vectorEncoding, ramBufferMb, mergeWorkers);
+            return new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, vectorEncoding, ramBufferMb, mergeWorkers,
+                    searchEf, queryCacheMb, queryCacheQueries);
         }
     }
 

@@ -55,15 +55,16 @@ class ChunkIndexConfigurationTest {
     }
 
     @Test
-    void passesTheVectorEncodingBufferAndMergeWorkersToTheLuceneIndex() {
+    void passesTheVectorEncodingBufferMergeWorkersSearchDepthAndCacheToTheLuceneIndex() {
         runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp,
                         "kb.retrieval.index.lucene.vector-encoding=int8", "kb.retrieval.index.lucene.ram-buffer-mb=64",
-                        "kb.retrieval.index.lucene.merge-workers=2")
+                        "kb.retrieval.index.lucene.merge-workers=2", "kb.retrieval.index.lucene.search-ef=300",
+                        "kb.retrieval.index.lucene.query-cache-mb=8", "kb.retrieval.index.lucene.query-cache-queries=50")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context.getBean(ChunkIndex.class)).isInstanceOfSatisfying(LuceneChunkIndex.class,
                             index -> assertThat(index.settings()).isEqualTo(new LuceneIndexSettings(16, 100,
-                                    VectorEncoding.INT8, 64, 2)));
+                                    VectorEncoding.INT8, 64, 2, 300, 8, 50)));
                 });
     }
 
@@ -82,6 +83,9 @@ class ChunkIndexConfigurationTest {
         runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp,
                         "kb.retrieval.index.lucene.merge-workers=0")
                 .run(context -> assertThat(context).getFailure().hasStackTraceContaining("mergeWorkers"));
+        runner.withPropertyValues("spring.profiles.active=local", "kb.retrieval.index.lucene.path=" + temp,
+                        "kb.retrieval.index.lucene.search-ef=0")
+                .run(context -> assertThat(context).getFailure().hasStackTraceContaining("searchEf"));
     }
 
     @Test

@@ -50,6 +50,7 @@ import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
@@ -63,8 +64,11 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.LRUQueryCache;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.QueryCachingPolicy;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.search.TermQuery;
@@ -96,6 +100,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
 
     private static final String MODEL_KEY = "kb.embedding.model";
     private static final String DIMENSION_KEY = "kb.embedding.dimension";
+    /** Lucene's own: a filter is not cached while its cost is over ten times that of the query it filters. */
+    private static final float SKIP_CACHE_FACTOR = 10f;
 
     private final Path path;
     private final LuceneIndexSettings settings;
@@ -103,6 +109,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private final LRUQueryCache queryCache;
     private final ReentrantLock applyLock = new ReentrantLock();
 
     private volatile EmbeddingInfo embedding;
@@ -127,7 +134,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
      */
     public LuceneChunkIndex(Path path, int hnswMaxConn, int hnswBeamWidth) {
         this(path, new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, VectorEncoding.FLOAT32,
-                LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB, 1));
+                LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB, 1, LuceneIndexSettings.DEFAULT_SEARCH_EF,
+                LuceneIndexSettings.DEFAULT_QUERY_CACHE_MB, LuceneIndexSettings.DEFAULT_QUERY_CACHE_QUERIES));
     }
 
     /**
@@ -151,7 +159,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
                     .setRAMBufferSizeMB(settings.ramBufferMb())
                     .setCodec(new HnswCodec(settings));
             openedWriter = new IndexWriter(openedDirectory, config);
-            this.searchers = new SearcherManager(openedWriter, null);
+            this.queryCache = queryCache(settings);
+            this.searchers = new SearcherManager(openedWriter, new CachingSearcherFactory(queryCache));
         } catch (IOException e) {
             IOUtils.closeWhileHandlingException(openedWriter, openedDirectory);
             throw new UncheckedIOException("cannot open the chunk index at " + path + ": " + e.getMessage(), e);
@@ -281,6 +290,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
         Query filter = filterQuery(access, request.filter());
         Query textQuery = null;
         float[] unit = null;
+        int collect = request.k();
         Query query;
         switch (request.mode()) {
             case DENSE -> {
@@ -293,7 +303,8 @@ public final class LuceneChunkIndex implements ChunkIndex {
                     throw new EmbeddingMismatchException(indexed, new EmbeddingInfo(indexed.model(), vector.length));
                 }
                 unit = ChunkDocuments.normalized("queryVector", vector);
-                query = new KnnFloatVectorQuery(VECTOR, unit, request.k(), filter);
+                // Built below, once the searcher says how many segments there are.
+                query = null;
             }
             case BM25 -> {
                 textQuery = highlighter.textQuery(request.queryText());
@@ -308,13 +319,18 @@ public final class LuceneChunkIndex implements ChunkIndex {
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
-                TopDocs top = searcher.search(query, request.k());
                 if (unit != null) {
-                    rescoreQuantized(searcher, top, unit);
+                    // The graph search keeps its best `collect`; the best k of those are returned below.
+                    collect = searchDepth(settings.searchEf(), request.k(), searcher.getIndexReader().leaves().size());
+                    query = new KnnFloatVectorQuery(VECTOR, unit, collect, filter);
+                }
+                ScoreDoc[] top = searcher.search(query, collect).scoreDocs;
+                if (unit != null) {
+                    top = nearest(searcher, top, unit, request.k());
                 }
                 StoredFields stored = searcher.storedFields();
-                List<ChunkHit> hits = new ArrayList<>(top.scoreDocs.length);
-                for (ScoreDoc scoreDoc : top.scoreDocs) {
+                List<ChunkHit> hits = new ArrayList<>(top.length);
+                for (ScoreDoc scoreDoc : top) {
                     Document document = stored.document(scoreDoc.doc);
                     requirePermitted(access, document);
                     List<Highlight> highlights = textQuery == null ? List.of()
@@ -381,16 +397,33 @@ public final class LuceneChunkIndex implements ChunkIndex {
     }
 
     /**
-     * Scores the hits from segments written with a quantized encoding again by their 32-bit vectors, and orders
-     * all hits by score, so that scores are exact cosines, comparable across segments and encodings, and the order
-     * is the true one among the hits kept. The test is per segment, not the current setting, because an index
-     * written with one encoding keeps those segments until a merge rewrites them. Done here rather than with
-     * Lucene's {@code RescoreTopNQuery}, which fails when the search finds nothing.
+     * How many neighbours a dense search collects: {@code search-ef} for an index of one segment, divided by the
+     * square root of the segment count for more, never fewer than the {@code k} asked for. Lucene searches every
+     * segment's graph on its own, from its own entry point, and a small graph is easier to search well than a big
+     * one, so many segments reach a given recall with a smaller depth than one segment does. Measured at 1M chunks
+     * (docs/index-scale.md): one segment needed a depth of 400 for recall@10 0.957, while twenty segments reached
+     * 1.000 at a depth of 100, and their CPU per search grew with the depth (14.6 ms at 100, 19.5 ms at 200). A
+     * fixed depth would have to choose between the two; this one follows the merges.
      */
-    private static void rescoreQuantized(IndexSearcher searcher, TopDocs top, float[] unit) throws IOException {
+    static int searchDepth(int searchEf, int k, int segments) {
+        int depth = (int) Math.ceil(searchEf / Math.sqrt(Math.max(1, segments)));
+        return Math.max(k, depth);
+    }
+
+    /**
+     * The best {@code k} of the hits a dense search collected. Hits from segments written with a quantized encoding
+     * are scored again by their 32-bit vectors first, all of them, not only the first {@code k}: the graph ranked
+     * them by their codes, and a true neighbour that the codes put just below the k-th is still among the
+     * collected ones. Scores are then exact cosines, comparable across segments and encodings. The test is per
+     * segment, not the current setting, because an index written with one encoding keeps those segments until a
+     * merge rewrites them. Done here rather than with Lucene's {@code RescoreTopNQuery}, which fails when the
+     * search finds nothing.
+     */
+    private static ScoreDoc[] nearest(IndexSearcher searcher, ScoreDoc[] collected, float[] unit, int k)
+            throws IOException {
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         boolean rescored = false;
-        for (ScoreDoc scoreDoc : top.scoreDocs) {
+        for (ScoreDoc scoreDoc : collected) {
             LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(scoreDoc.doc, leaves));
             FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(VECTOR);
             if (field == null || !Lucene104HnswScalarQuantizedVectorsFormat.NAME.equals(
@@ -404,15 +437,18 @@ public final class LuceneChunkIndex implements ChunkIndex {
                 throw new IllegalStateException("the vector search returned document " + scoreDoc.doc
                         + ", which has no vector");
             }
-            scoreDoc.score = VectorSimilarityFunction.COSINE.compare(unit, vectors.vectorValue(iterator.index()));
+            // Both vectors are unit length (ChunkDocuments normalises what it indexes), so the dot product is the
+            // cosine, and DOT_PRODUCT's score (1 + dot) / 2 is COSINE's, without its two norms per comparison.
+            scoreDoc.score = VectorSimilarityFunction.DOT_PRODUCT.compare(unit, vectors.vectorValue(iterator.index()));
             rescored = true;
         }
         if (rescored) {
-            Arrays.sort(top.scoreDocs, (a, b) -> {
+            Arrays.sort(collected, (a, b) -> {
                 int byScore = Float.compare(b.score, a.score);
                 return byScore != 0 ? byScore : Integer.compare(a.doc, b.doc);
             });
         }
+        return collected.length <= k ? collected : Arrays.copyOf(collected, k);
     }
 
     /** The directory this index lives in. */
@@ -483,12 +519,21 @@ public final class LuceneChunkIndex implements ChunkIndex {
         }
     }
 
-    /** Tenant, ACL and the request's filters, all as filter clauses: they select, they do not score. */
+    /**
+     * Tenant, ACL and the request's filters, all as filter clauses: they select, they do not score. The first
+     * three, which every search of the caller repeats, are one {@link AccessFilterQuery}, which the query cache
+     * holds; the request's filters change from request to request and stay outside it.
+     */
     private static Query filterQuery(AccessFilter access, SearchFilter filter) {
-        BooleanQuery.Builder builder = new BooleanQuery.Builder()
+        Query readable = new AccessFilterQuery(new BooleanQuery.Builder()
                 .add(new TermQuery(new Term(KIND, CHUNK)), Occur.FILTER)
                 .add(new TermQuery(new Term(TENANT, access.tenant())), Occur.FILTER)
-                .add(new TermInSetQuery(ACL, bytes(access.principals())), Occur.FILTER);
+                .add(new TermInSetQuery(ACL, bytes(access.principals())), Occur.FILTER)
+                .build());
+        if (filter.metadata().isEmpty() && filter.documentIds().isEmpty()) {
+            return readable;
+        }
+        BooleanQuery.Builder builder = new BooleanQuery.Builder().add(readable, Occur.FILTER);
         for (Map.Entry<String, String> entry : filter.metadata().entrySet()) {
             builder.add(new TermQuery(new Term(META_PREFIX + entry.getKey(), entry.getValue())), Occur.FILTER);
         }
@@ -565,6 +610,44 @@ public final class LuceneChunkIndex implements ChunkIndex {
             bytes.add(new BytesRef(value));
         }
         return bytes;
+    }
+
+    /** Lucene's query cache with these settings' size, or none when it is 0 MiB. */
+    private static LRUQueryCache queryCache(LuceneIndexSettings settings) {
+        if (settings.queryCacheMb() == 0) {
+            return null;
+        }
+        // Every segment may be cached, small ones too: a flush after every apply makes many, and each costs
+        // one bit per document. Lucene's skip factor stays: a selective BM25 query is not slowed to fill it.
+        return new LRUQueryCache(settings.queryCacheQueries(), settings.queryCacheMb() * 1024L * 1024L,
+                leaf -> true, SKIP_CACHE_FACTOR);
+    }
+
+    /** The cache in use, for tests that check it is used; {@code null} when the settings turned it off. */
+    LRUQueryCache queryCache() {
+        return queryCache;
+    }
+
+    /**
+     * Searchers that share one query cache, which outlives each of them: a refresh opens a searcher on new
+     * segments, while the entries of the segments it keeps stay valid, since the cache keys them by segment.
+     */
+    private static final class CachingSearcherFactory extends SearcherFactory {
+
+        private final LRUQueryCache cache;
+        private final QueryCachingPolicy policy = new AccessFilterCachingPolicy();
+
+        CachingSearcherFactory(LRUQueryCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public IndexSearcher newSearcher(IndexReader reader, IndexReader previousReader) {
+            IndexSearcher searcher = new IndexSearcher(reader);
+            searcher.setQueryCache(cache);
+            searcher.setQueryCachingPolicy(policy);
+            return searcher;
+        }
     }
 
     /** The version a document holds and its chunk count (0 once removed). */

@@ -271,6 +271,80 @@ class LuceneChunkIndexTest extends ChunkIndexContract {
         }
     }
 
+    @Test
+    void aCallersRepeatedSearchesReadItsAccessFilterFromTheQueryCache() {
+        try (LuceneChunkIndex cached = new LuceneChunkIndex(temp.resolve("cached"))) {
+            Caller seller = Caller.of(ACME, "sam", List.of("sales"));
+            cached.apply(batch("pricing", 1, "price list", vector(0), "group:sales"));
+            cached.search(seller, SearchRequest.dense(vector(0), 5));
+            long hits = cached.queryCache().getHitCount();
+
+            assertThat(cached.search(seller, SearchRequest.dense(vector(0), 5))).hasSize(1);
+            assertThat(cached.queryCache().getHitCount()).isGreaterThan(hits);
+            hits = cached.queryCache().getHitCount();
+            // BM25 filters with the same query, so it reads the same entry.
+            assertThat(cached.search(seller, SearchRequest.bm25("price", 5))).hasSize(1);
+            assertThat(cached.queryCache().getHitCount()).isGreaterThan(hits);
+            // Another caller's principals make another filter: its first search cannot hit.
+            long misses = cached.queryCache().getMissCount();
+            assertThat(cached.search(Caller.of(ACME, "eve", List.of("eng")), SearchRequest.dense(vector(0), 5)))
+                    .isEmpty();
+            assertThat(cached.queryCache().getMissCount()).isGreaterThan(misses);
+        }
+    }
+
+    @Test
+    void aCachedAccessFilterNeverReturnsAChunkWhoseAclNoLongerAdmitsTheCaller() {
+        try (LuceneChunkIndex cached = new LuceneChunkIndex(temp.resolve("revoked"))) {
+            Caller seller = Caller.of(ACME, "sam", List.of("sales"));
+            cached.apply(batch("pricing", 1, "price list", vector(0), "group:sales"));
+            cached.apply(batch("margins", 1, "price margins", vector(1), "group:sales"));
+            for (int i = 0; i < 2; i++) {
+                assertThat(cached.search(seller, SearchRequest.dense(vector(0), 5))).hasSize(2);
+                assertThat(cached.search(seller, SearchRequest.bm25("price", 5))).hasSize(2);
+            }
+            long hits = cached.queryCache().getHitCount();
+            assertThat(hits).isPositive();
+
+            cached.apply(batch("pricing", 2, "price list", vector(0), "group:eng"));
+
+            assertThat(cached.search(seller, SearchRequest.dense(vector(0), 5)))
+                    .extracting(ChunkHit::documentId).containsExactly("margins");
+            assertThat(cached.search(seller, SearchRequest.bm25("price", 5)))
+                    .extracting(ChunkHit::documentId).containsExactly("margins");
+            // The segments the change left alone were still read from the cache.
+            assertThat(cached.queryCache().getHitCount()).isGreaterThan(hits);
+            assertThat(cached.search(Caller.of(ACME, "eve", List.of("eng")), SearchRequest.bm25("price", 5)))
+                    .extracting(ChunkHit::documentId).containsExactly("pricing");
+        }
+    }
+
+    @Test
+    void theSearchDepthFallsWithTheSquareRootOfTheSegmentsButNeverBelowK() {
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 1)).isEqualTo(400);
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 4)).isEqualTo(200);
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 20)).isEqualTo(90);
+        assertThat(LuceneChunkIndex.searchDepth(400, 50, 100)).isEqualTo(50);
+        assertThat(LuceneChunkIndex.searchDepth(400, 10, 0)).isEqualTo(400);
+    }
+
+    @Test
+    void aQueryCacheOfZeroMegabytesIsNone() {
+        try (LuceneChunkIndex uncached = new LuceneChunkIndex(temp.resolve("uncached"),
+                LuceneIndexSettings.DEFAULTS.withQueryCacheMb(0))) {
+            uncached.apply(batch("plain", 1, "no cache here"));
+
+            assertThat(uncached.queryCache()).isNull();
+            assertThat(uncached.search(READER, SearchRequest.bm25("cache", 5))).hasSize(1);
+            assertThat(uncached.search(READER, SearchRequest.dense(vector(1), 5))).hasSize(1);
+        }
+    }
+
+    private static ChunkBatch batch(String documentId, long version, String text, float[] vector, String acl) {
+        return new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, documentId, version, "t", null, null,
+                List.of(acl), null, new EmbeddingInfo("m", 4), List.of(chunk(documentId, version, 0, text, vector)));
+    }
+
     private static ChunkBatch batch(String documentId, long version, String text, float[] vector) {
         return new ChunkBatch(ChunkBatch.SCHEMA_VERSION, Operation.UPSERT, ACME, documentId, version, "t", null, null,
                 List.of("public"), null, new EmbeddingInfo("m", 4), List.of(chunk(documentId, version, 0, text, vector)));
