@@ -1,7 +1,7 @@
 package io.kb.gateway.auth;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,21 +27,37 @@ class IdentityHeaderFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        List<String> spoofable = exchange.getRequest().getHeaders().headerNames().stream()
-                .filter(IdentityHeaderFilter::claimsIdentity)
-                .toList();
-        if (spoofable.isEmpty()) {
+        // A plain loop: this runs on every request, and a stream cost more than the check.
+        List<String> spoofable = null;
+        for (String name : exchange.getRequest().getHeaders().headerNames()) {
+            if (claimsIdentity(name)) {
+                if (spoofable == null) {
+                    spoofable = new ArrayList<>();
+                }
+                spoofable.add(name);
+            }
+        }
+        if (spoofable == null) {
             return chain.filter(exchange);
         }
-        log.debug("removed identity headers {} from {}", spoofable, exchange.getRequest().getPath());
+        List<String> forged = spoofable;
+        log.debug("removed identity headers {} from {}", forged, exchange.getRequest().getPath());
         return chain.filter(exchange.mutate()
-                .request(r -> r.headers(headers -> spoofable.forEach(headers::remove)))
+                .request(r -> r.headers(headers -> forged.forEach(headers::remove)))
                 .build());
     }
 
     static boolean claimsIdentity(String header) {
-        String name = header.toLowerCase(Locale.ROOT);
-        return name.equals(FORWARDED_USER) || PREFIXES.stream().anyMatch(name::startsWith);
+        // Compared in place, ignoring case, so that no lower-case copy of every header name is made.
+        if (header.equalsIgnoreCase(FORWARDED_USER)) {
+            return true;
+        }
+        for (String prefix : PREFIXES) {
+            if (header.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** First of all filters, so that none of them, nor a metric or a log, reads a forged identity. */

@@ -1,5 +1,7 @@
 package io.kb.gateway.edge;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -40,6 +42,11 @@ public class AccessLogWebFilter implements WebFilter {
 
     private final ProblemErrorWebExceptionHandler problems;
     private final MeterRegistry meters;
+    /**
+     * The timers already registered, by their tags: building the meter id and finding it in the registry on every
+     * request cost more than the recording. Bounded by the routes, outcomes and statuses, as the registry is.
+     */
+    private final Map<TimerTags, Timer> timers = new ConcurrentHashMap<>();
 
     public AccessLogWebFilter(ProblemErrorWebExceptionHandler problems, MeterRegistry meters) {
         this.problems = problems;
@@ -65,13 +72,7 @@ public class AccessLogWebFilter implements WebFilter {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
         int code = status == null ? 200 : status.value();
         String outcome = signal == SignalType.CANCEL ? "CANCELLED" : outcome(code);
-        Timer.builder("kb.gateway.requests")
-                .description("Requests through the gateway, refused ones included")
-                .tag("route", routeId)
-                .tag("outcome", outcome)
-                .tag("status", Integer.toString(code))
-                .register(meters)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        timers.computeIfAbsent(new TimerTags(routeId, outcome, code), this::timer).record(nanos, TimeUnit.NANOSECONDS);
         if (log.isInfoEnabled()) {
             Caller caller = Caller.of(exchange);
             String path = exchange.getRequest().getPath().value();
@@ -83,6 +84,15 @@ public class AccessLogWebFilter implements WebFilter {
         }
     }
 
+    private Timer timer(TimerTags tags) {
+        return Timer.builder("kb.gateway.requests")
+                .description("Requests through the gateway, refused ones included")
+                .tag("route", tags.route())
+                .tag("outcome", tags.outcome())
+                .tag("status", Integer.toString(tags.status()))
+                .register(meters);
+    }
+
     private static String outcome(int code) {
         HttpStatus.Series series = HttpStatus.Series.resolve(code);
         return series == null ? "UNKNOWN" : switch (series) {
@@ -92,5 +102,9 @@ public class AccessLogWebFilter implements WebFilter {
             case CLIENT_ERROR -> "CLIENT_ERROR";
             case SERVER_ERROR -> "SERVER_ERROR";
         };
+    }
+
+    /** The tags of one {@code kb.gateway.requests} timer. */
+    private record TimerTags(String route, String outcome, int status) {
     }
 }

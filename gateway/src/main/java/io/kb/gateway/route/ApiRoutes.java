@@ -2,6 +2,8 @@ package io.kb.gateway.route;
 
 import java.io.IOException;
 
+import org.springframework.cloud.gateway.filter.GatewayFilter;
+import org.springframework.cloud.gateway.filter.factory.RetryGatewayFilterFactory;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.GatewayFilterSpec;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -20,16 +22,17 @@ class ApiRoutes {
 
     @Bean
     RouteLocator apiRouteLocator(RouteLocatorBuilder routes, UpstreamProperties upstreams,
-            ResilienceProperties resilience) {
+            ResilienceProperties resilience, RetryGatewayFilterFactory retries) {
+        ResilienceProperties.Retry retry = resilience.retry();
         return routes.routes()
                 .route("documents", r -> r.path("/api/v1/documents", "/api/v1/documents/**")
-                        .filters(f -> resilient(f, "ingest", resilience.retry())).uri(upstreams.ingest()))
+                        .filters(f -> resilient(f, "documents", "ingest", retry, retries)).uri(upstreams.ingest()))
                 .route("search", r -> r.path("/api/v1/search")
-                        .filters(f -> resilient(f, "retrieval", resilience.retry())).uri(upstreams.retrieval()))
+                        .filters(f -> resilient(f, "search", "retrieval", retry, retries)).uri(upstreams.retrieval()))
                 .route("answers", r -> r.path("/api/v1/answers", "/api/v1/answers/**")
-                        .filters(f -> resilient(f, "inference", resilience.retry())).uri(upstreams.inference()))
+                        .filters(f -> resilient(f, "answers", "inference", retry, retries)).uri(upstreams.inference()))
                 .route("openai", r -> r.path("/v1/chat/completions", "/v1/models", "/v1/models/**")
-                        .filters(f -> resilient(f, "inference", resilience.retry())).uri(upstreams.inference()))
+                        .filters(f -> resilient(f, "openai", "inference", retry, retries)).uri(upstreams.inference()))
                 .build();
     }
 
@@ -37,20 +40,32 @@ class ApiRoutes {
      * The upstream's breaker around the retries, so that one call, retries and all, counts once. Retries cover an
      * I/O error before or during the exchange and a 502; a timeout is not retried, it would only wait again.
      */
-    private static GatewayFilterSpec resilient(GatewayFilterSpec filters, String upstream,
-            ResilienceProperties.Retry retry) {
+    private static GatewayFilterSpec resilient(GatewayFilterSpec filters, String routeId, String upstream,
+            ResilienceProperties.Retry retry, RetryGatewayFilterFactory retries) {
         filters.circuitBreaker(breaker -> breaker
                 .setName(upstream)
                 .setFallbackUri("forward:" + UpstreamFallback.PATH + upstream));
         if (retry.retries() > 0) {
-            filters.retry(config -> config
+            RetryGatewayFilterFactory.RetryConfig config = new RetryGatewayFilterFactory.RetryConfig()
                     .setRetries(retry.retries())
                     .setMethods(HttpMethod.GET)
                     .setSeries()
                     .setStatuses(HttpStatus.BAD_GATEWAY)
                     .setExceptions(IOException.class)
-                    .setBackoff(retry.firstBackoff(), retry.maxBackoff(), 2, false));
+                    .setBackoff(retry.firstBackoff(), retry.maxBackoff(), 2, false);
+            config.setRouteId(routeId);
+            filters.filter(onlyForGet(retries.apply(config)));
         }
         return filters;
+    }
+
+    /**
+     * The retry filter on {@code GET}s only. It would never retry another method anyway, but it wraps every call in
+     * its repeat and retry operators and their bookkeeping, which on a search {@code POST} cost CPU for nothing.
+     */
+    static GatewayFilter onlyForGet(GatewayFilter retry) {
+        return (exchange, chain) -> HttpMethod.GET.equals(exchange.getRequest().getMethod())
+                ? retry.filter(exchange, chain)
+                : chain.filter(exchange);
     }
 }
