@@ -133,9 +133,7 @@ public final class LuceneChunkIndex implements ChunkIndex {
      * @throws UncheckedIOException when the directory cannot be opened, or another process holds it
      */
     public LuceneChunkIndex(Path path, int hnswMaxConn, int hnswBeamWidth) {
-        this(path, new LuceneIndexSettings(hnswMaxConn, hnswBeamWidth, VectorEncoding.FLOAT32,
-                LuceneIndexSettings.DEFAULT_RAM_BUFFER_MB, 1, LuceneIndexSettings.DEFAULT_SEARCH_EF,
-                LuceneIndexSettings.DEFAULT_QUERY_CACHE_MB, LuceneIndexSettings.DEFAULT_QUERY_CACHE_QUERIES));
+        this(path, LuceneIndexSettings.withGraph(hnswMaxConn, hnswBeamWidth));
     }
 
     /**

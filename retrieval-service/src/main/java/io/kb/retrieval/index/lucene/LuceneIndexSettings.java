@@ -85,6 +85,17 @@ public record LuceneIndexSettings(int hnswMaxConn, int hnswBeamWidth, VectorEnco
     }
 
     /**
+     * @param maxConn   neighbours per HNSW node
+     * @param beamWidth the HNSW build beam
+     * @return the defaults with this graph shape
+     */
+    public static LuceneIndexSettings withGraph(int maxConn, int beamWidth) {
+        LuceneIndexSettings d = DEFAULTS;
+        return new LuceneIndexSettings(maxConn, beamWidth, d.vectorEncoding, d.ramBufferMb, d.mergeWorkers, d.searchEf,
+                d.queryCacheMb, d.queryCacheQueries);
+    }
+
+    /**
      * @param encoding the encoding to use instead
      * @return these settings with another vector encoding
      */
