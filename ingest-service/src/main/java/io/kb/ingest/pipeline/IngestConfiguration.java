@@ -23,8 +23,10 @@ import io.kb.ingest.status.DocumentStates;
 import io.kb.service.kafka.ContractEventPublisher;
 import io.kb.service.kafka.DeadLetterPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.listener.DeliveryAttemptAware;
 import org.springframework.web.client.RestClient;
 
 /** The ingestion pipeline's parts, and what becomes of a document that cannot be ingested. */
@@ -67,9 +69,11 @@ class IngestConfiguration {
         return new IngestPipeline(fetcher, parser, chunker, embeddings, publisher, meters, states);
     }
 
+    /** Chunks are gathered into groups of one embedding request's texts; the error handler counts retries. */
     @Bean
-    DocumentEventListener documentEventListener(EventCodec codec, IngestPipeline pipeline) {
-        return new DocumentEventListener(codec, pipeline);
+    DocumentEventListener documentEventListener(EventCodec codec, IngestPipeline pipeline,
+            EmbeddingClientProperties embedding, ObjectProvider<DeliveryAttemptAware> attempts) {
+        return new DocumentEventListener(codec, pipeline, embedding.batchSize(), attempts.getIfAvailable());
     }
 
     /** A failed document goes to kb.documents.dlq.v1; when the event was valid, a FAILED status says why. */

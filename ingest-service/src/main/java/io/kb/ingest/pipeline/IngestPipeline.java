@@ -3,16 +3,17 @@ package io.kb.ingest.pipeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import io.kb.service.kafka.ProcessingFailure;
 import io.kb.contracts.SupportedMediaTypes;
 import io.kb.contracts.event.Chunk;
 import io.kb.contracts.event.ChunkBatch;
 import io.kb.contracts.event.ChunkIds;
+import io.kb.contracts.event.ContractEvent;
 import io.kb.contracts.event.DocumentEvent;
 import io.kb.contracts.event.EmbeddingInfo;
 import io.kb.contracts.event.IngestStages;
@@ -37,6 +38,8 @@ import io.micrometer.core.instrument.Timer;
  * One document event in, one chunk batch out. The stages, in order: (1) fetch the content, (2) parse it,
  * (3) chunk it, (4) embed the chunks, (5) publish the batch. A delete becomes a delete batch. Chunk ids derive
  * from tenant, document, version and ordinal, so processing the same event twice publishes the same batch.
+ * Stages 1 to 3 run per document ({@link #prepare}); 4 and 5 run for several prepared documents at once
+ * ({@link #complete}), so that small documents share the model's batches and the broker's round trips.
  *
  * <p>One event is skipped: a redelivered one whose upload is gone because its version was settled meanwhile (the
  * service died after the batch was acknowledged but before the offset was committed, and the indexer's status removed
@@ -65,12 +68,37 @@ public final class IngestPipeline {
         this.meters = meters;
     }
 
-    /** @return the batch that was published, or empty when the event's version was settled already */
-    public Optional<ChunkBatch> process(DocumentEvent event) {
+    /**
+     * A document event made ready for embedding: stages 1 to 3 are done.
+     *
+     * @param event  the event
+     * @param parsed the parsed document and its chunks; null for a delete, or for an event with nothing to publish
+     *               (its version was settled while it waited, see the class comment)
+     */
+    public record Prepared(DocumentEvent event, Parsed parsed) {
+
+        /** Chunk texts this document sends to the model. */
+        public int texts() {
+            return parsed == null ? 0 : parsed.chunks().size();
+        }
+
+        boolean publishes() {
+            return event.operation() == Operation.DELETE || parsed != null;
+        }
+    }
+
+    /** What stages 2 and 3 made of an upsert. */
+    public record Parsed(ParsedDocument document, List<TextChunk> chunks) {
+    }
+
+    /**
+     * Stages 1 to 3 of an event: fetch, parse and chunk. A delete needs none of them.
+     *
+     * @throws ProcessingFailure when the document cannot be read or has no text
+     */
+    public Prepared prepare(DocumentEvent event) {
         if (event.operation() == Operation.DELETE) {
-            ChunkBatch delete = ChunkBatch.delete(event.tenant(), event.documentId(), event.version());
-            publish(delete);
-            return Optional.of(delete);
+            return new Prepared(event, null);
         }
         ContentFetcher.Fetched content;
         try {
@@ -79,7 +107,7 @@ public final class IngestPipeline {
             if (states.settled(event.key(), event.version())) {
                 meters.counter("kb.ingest.documents", "outcome", "already-settled").increment();
                 states.find(event.key()).ifPresent(this::publish);
-                return Optional.empty();
+                return new Prepared(event, null);
             }
             throw ProcessingFailure.permanent(IngestStages.FETCH, e.getMessage()
                     + "; uploads are kept for kb.ingest.uploads.max-age");
@@ -89,16 +117,58 @@ public final class IngestPipeline {
         if (chunks.isEmpty()) {
             throw ProcessingFailure.permanent(IngestStages.CHUNK, "empty: the document has no text to index");
         }
-        Embeddings vectors = timed(IngestStages.EMBED,                                              // 4
-                () -> embeddings.embed(event.tenant(), chunks.stream().map(TextChunk::text).toList()));
-        ChunkBatch batch = batch(event, document, chunks, vectors);
-        timed(IngestStages.PUBLISH, () -> {                                                         // 5
-            publish(batch);
-            return batch;
+        return new Prepared(event, new Parsed(document, chunks));
+    }
+
+    /**
+     * Stages 4 and 5 for prepared documents: the chunks of all documents of one knowledge base are embedded together
+     * (in requests of the client's batch size), so that a poll of small documents fills the model's batches as one
+     * large document would; then every chunk batch (or delete) is published in the documents' order, and this returns
+     * once Kafka has acknowledged them all.
+     *
+     * @return the batches published, in order
+     * @throws ProcessingFailure when embedding or publishing fails; some of the batches may be published already, and
+     *                           publishing them again is idempotent
+     */
+    public List<ChunkBatch> complete(List<Prepared> documents) {
+        Map<String, List<Prepared>> byKnowledgeBase = new LinkedHashMap<>();
+        for (Prepared p : documents) {
+            if (p.texts() > 0) {
+                byKnowledgeBase.computeIfAbsent(p.event().tenant(), t -> new ArrayList<>()).add(p);
+            }
+        }
+        Map<Prepared, Embeddings> vectors = new IdentityHashMap<>();
+        byKnowledgeBase.forEach((knowledgeBase, prepared) -> {
+            List<String> texts = prepared.stream()
+                    .flatMap(p -> p.parsed().chunks().stream().map(TextChunk::text)).toList();
+            Embeddings all = timed(IngestStages.EMBED, () -> embeddings.embed(knowledgeBase, texts));   // 4
+            int from = 0;
+            for (Prepared p : prepared) {
+                vectors.put(p, new Embeddings(all.model(), all.dimension(),
+                        all.vectors().subList(from, from + p.texts())));
+                from += p.texts();
+            }
         });
-        meters.counter("kb.ingest.chunks").increment(chunks.size());
-        meters.counter("kb.ingest.documents", "outcome", "published").increment();
-        return Optional.of(batch);
+        List<ChunkBatch> batches = new ArrayList<>(documents.size());
+        for (Prepared p : documents) {
+            if (p.event().operation() == Operation.DELETE) {
+                DocumentEvent e = p.event();
+                batches.add(ChunkBatch.delete(e.tenant(), e.documentId(), e.version()));
+            } else if (p.publishes()) {
+                batches.add(batch(p.event(), p.parsed().document(), p.parsed().chunks(), vectors.get(p)));
+            }
+        }
+        timed(IngestStages.PUBLISH, () -> {                                                         // 5
+            publishAll(batches);
+            return batches;
+        });
+        for (ChunkBatch b : batches) {
+            if (b.operation() == Operation.UPSERT) {
+                meters.counter("kb.ingest.chunks").increment(b.chunks().size());
+                meters.counter("kb.ingest.documents", "outcome", "published").increment();
+            }
+        }
+        return batches;
     }
 
     /**
@@ -115,9 +185,17 @@ public final class IngestPipeline {
     }
 
     /** Publishes a contract event; a missing acknowledgement is worth another try of the whole record. */
-    void publish(io.kb.contracts.event.ContractEvent event) {
+    void publish(ContractEvent event) {
+        publishAll(List.of(event));
+    }
+
+    /** Publishes events in order, waiting once for all acknowledgements. */
+    void publishAll(List<? extends ContractEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
         try {
-            publisher.publish(event);
+            publisher.publishAll(events);
         } catch (PublishFailedException e) {
             throw ProcessingFailure.transientFailure(IngestStages.PUBLISH, e.getMessage(), e);
         }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,10 +26,14 @@ import io.kb.contracts.event.IngestState;
 import io.kb.contracts.event.IngestStatus;
 import io.kb.contracts.event.Operation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,15 +48,22 @@ import org.springframework.test.context.DynamicPropertySource;
         "kb.kafka.delivery.initial-backoff=50ms",
         "kb.kafka.delivery.max-backoff=200ms",
         "spring.kafka.consumer.auto-offset-reset=earliest"})
-@EmbeddedKafka(partitions = 3, topics = {Topics.DOCUMENTS, Topics.CHUNKS, Topics.INGEST_STATUS, Topics.DOCUMENTS_DLQ})
+@EmbeddedKafka(partitions = IngestPipelineIT.PARTITIONS, topics = {Topics.DOCUMENTS, Topics.CHUNKS, Topics.INGEST_STATUS, Topics.DOCUMENTS_DLQ})
 class IngestPipelineIT {
 
+    static final int PARTITIONS = 3;
     static final int DIMENSION = 8;
     static final Path ALLOWED = createTempDir();
     /** Tenants for which the stand-in answers 503 this many more times. */
     static final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
+    /** A chunk text with this in it is refused by the stand-in with a 400, as a text the model cannot embed. */
+    static final String REFUSED = "UNEMBEDDABLE";
     static final EmbeddingStandIn embedding = EmbeddingStandIn.start("stand-in", DIMENSION, IngestPipelineIT::vectorOf,
-            kb -> failuresLeft.containsKey(kb) && failuresLeft.get(kb).getAndDecrement() > 0);
+            kb -> failuresLeft.containsKey(kb) && failuresLeft.get(kb).getAndDecrement() > 0,
+            text -> text.contains(REFUSED));
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
 
     @Value("${spring.embedded.kafka.brokers}")
     String brokers;
@@ -121,6 +134,54 @@ class IngestPipelineIT {
         assertThat(KafkaTestTopics.header(badType, DeadLetterHeaders.ERROR_REASON)).contains("mediaType");
         assertThat(dead.stream().filter(r -> r.key().endsWith("garbage")).findFirst().orElseThrow().value())
                 .containsExactly(0, 1, 2, (byte) 0xFF);
+    }
+
+    @Test
+    void theDocumentsOfAPollAreEmbeddedTogetherAndACorruptOneAmongThemFailsAlone() {
+        String tenant = KafkaTestTopics.uniqueTenant();
+        List<String> ids = idsOnOnePartition(tenant, 8);
+        byte[] truncatedPdf = "%PDF-1.7\n1 0 obj\n<< /Type /Catalog".getBytes(StandardCharsets.US_ASCII);
+        whilePaused(() -> {
+            for (int i = 0; i < ids.size(); i++) {
+                send(i == 3
+                        ? DocumentEvent.upsert(tenant, ids.get(i), 1, null, "application/pdf", List.of("public"), Map.of(),
+                                Content.ofBytes(truncatedPdf))
+                        : DocumentEvent.upsert(tenant, ids.get(i), 1, null, null, List.of("public"), Map.of(),
+                                Content.ofText("Document " + i + " is about the travel policy, paragraph " + i + ".")));
+            }
+        });
+
+        List<ChunkBatch> batches = chunkBatches(tenant, 7);
+        assertThat(batches).extracting(ChunkBatch::documentId)
+                .containsExactlyElementsOf(ids.stream().filter(id -> !id.equals(ids.get(3))).toList());
+        for (ChunkBatch batch : batches) {
+            assertThat(batch.chunks()).allSatisfy(c -> assertThat(c.vector()).containsExactly(vectorOf(c.text())));
+        }
+        ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
+        assertThat(dead.key()).isEqualTo(tenant + "/" + ids.get(3));
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("parse");
+        // One request for the three before the corrupt file, one for the four after it (polled again); one more if a
+        // fetch sent before the pause brought the first record alone. One request per document would make seven.
+        assertThat(embedding.calls(tenant)).isBetween(2, 3);
+    }
+
+    @Test
+    void aTextTheModelRefusesFailsOnlyItsOwnDocumentOfAGroup() {
+        String tenant = KafkaTestTopics.uniqueTenant();
+        List<String> ids = idsOnOnePartition(tenant, 6);
+        whilePaused(() -> {
+            for (int i = 0; i < ids.size(); i++) {
+                send(DocumentEvent.upsert(tenant, ids.get(i), 1, null, null, List.of("public"), Map.of(),
+                        Content.ofText("Document " + i + (i == 3 ? " holds " + REFUSED + "." : " is fine."))));
+            }
+        });
+
+        assertThat(chunkBatches(tenant, 5)).extracting(ChunkBatch::documentId)
+                .containsExactlyElementsOf(ids.stream().filter(id -> !id.equals(ids.get(3))).toList());
+        ConsumerRecord<String, byte[]> dead = read(Topics.DOCUMENTS_DLQ, tenant, 1).getFirst();
+        assertThat(dead.key()).isEqualTo(tenant + "/" + ids.get(3));
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_STAGE)).isEqualTo("embed");
+        assertThat(KafkaTestTopics.header(dead, DeadLetterHeaders.ERROR_ATTEMPTS)).isEqualTo("1");
     }
 
     @Test
@@ -205,6 +266,40 @@ class IngestPipelineIT {
     }
 
     // --- helpers ---
+
+    /** Document ids whose records land on one partition, so that one consumer polls them together, in order. */
+    private static List<String> idsOnOnePartition(String tenant, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int n = 0; ids.size() < count; n++) {
+            String id = "doc-" + n;
+            byte[] key = (tenant + "/" + id).getBytes(StandardCharsets.UTF_8);
+            if (Utils.toPositive(Utils.murmur2(key)) % PARTITIONS == 0) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    /** Sends while the listener is paused, so that its next poll finds all the records at once. */
+    private void whilePaused(Runnable sends) {
+        MessageListenerContainer container = listeners.getListenerContainer("ingest-documents");
+        container.pause();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!container.isContainerPaused()) {
+                assertThat(System.nanoTime()).as("the listener pauses within 30 s").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            // A fetch sent before the pause is answered within fetch.max.wait (500 ms) and may carry a first record.
+            Thread.sleep(1000);
+            sends.run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            container.resume();
+        }
+    }
 
     private void send(DocumentEvent event) {
         sendRaw(event.key().asString(), codec.write(event));

@@ -3,6 +3,9 @@ package io.kb.service.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -14,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 
 /**
  * Writes the platform's contract events to their topics, keyed {@code tenant/documentId}, and dead letters to a
@@ -39,6 +43,27 @@ public final class ContractEventPublisher {
      */
     public void publish(ContractEvent event) {
         send(new ProducerRecord<>(event.topic(), event.key().asString(), codec.write(event)));
+    }
+
+    /**
+     * Publishes events in their order and waits once for all acknowledgements, rather than a round trip per event.
+     * Events with the same key keep their order, as the producer keeps it per partition.
+     *
+     * @throws PublishFailedException if Kafka did not acknowledge one of them in time; the others may be published
+     */
+    public void publishAll(List<? extends ContractEvent> events) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
+        List<CompletableFuture<SendResult<String, byte[]>>> acks = new ArrayList<>(events.size());
+        for (ContractEvent event : events) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key().asString(),
+                    codec.write(event));
+            records.add(record);
+            acks.add(kafka.send(record));
+        }
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        for (int i = 0; i < acks.size(); i++) {
+            await(records.get(i), acks.get(i), Math.max(0, deadline - System.nanoTime()));
+        }
     }
 
     /**
@@ -68,8 +93,12 @@ public final class ContractEventPublisher {
     }
 
     private void send(ProducerRecord<String, byte[]> record) {
+        await(record, kafka.send(record), ACK_TIMEOUT.toNanos());
+    }
+
+    private static void await(ProducerRecord<String, byte[]> record, CompletableFuture<?> ack, long timeoutNanos) {
         try {
-            kafka.send(record).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            ack.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new PublishFailedException("Kafka did not acknowledge a record for " + record.topic() + ": "

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * embedding-service's internal batch endpoint, in-process, for the tests of the services that call it: vectors from a
  * function the test chooses (so rankings and payloads are predictable), and a 503 whenever the test says the
- * knowledge base's model is unavailable. The real model is covered by embedding-service's own tests and the
+ * knowledge base's model is unavailable, or a 400 for a text the test says the model refuses. The real model is covered by embedding-service's own tests and the
  * end-to-end tests.
  */
 public final class EmbeddingStandIn implements AutoCloseable {
@@ -39,6 +39,15 @@ public final class EmbeddingStandIn implements AutoCloseable {
      */
     public static EmbeddingStandIn start(String model, int dimension, Function<String, float[]> vectorOf,
             Predicate<String> unavailable) {
+        return start(model, dimension, vectorOf, unavailable, text -> false);
+    }
+
+    /**
+     * @param refused tested with each text of a request: true for any answers 400, as the real service answers a
+     *                text it cannot embed
+     */
+    public static EmbeddingStandIn start(String model, int dimension, Function<String, float[]> vectorOf,
+            Predicate<String> unavailable, Predicate<String> refused) {
         JsonMapper json = JsonMapper.builder().build();
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -49,12 +58,17 @@ public final class EmbeddingStandIn implements AutoCloseable {
                 standIn.calls.computeIfAbsent(kb, k -> new AtomicInteger()).incrementAndGet();
                 byte[] body;
                 int status;
+                List<String> texts = new ArrayList<>();
+                request.path("texts").forEach(t -> texts.add(t.asString()));
                 if (unavailable.test(kb)) {
                     status = 503;
                     body = "{\"title\":\"unavailable\"}".getBytes(StandardCharsets.UTF_8);
+                } else if (texts.stream().anyMatch(refused)) {
+                    status = 400;
+                    body = "{\"title\":\"text refused\"}".getBytes(StandardCharsets.UTF_8);
                 } else {
                     List<float[]> vectors = new ArrayList<>();
-                    request.path("texts").forEach(t -> vectors.add(vectorOf.apply(t.asString())));
+                    texts.forEach(t -> vectors.add(vectorOf.apply(t)));
                     body = json.writeValueAsBytes(Map.of("model", model, "dimension", dimension, "vectors", vectors));
                     status = 200;
                 }
