@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code kb bench ingest}: how close the ingestion pipeline comes to the embedding model's own rate, on one run's
- * texts. The steps:
+ * texts. First, unless {@code --warm-up-documents 0}, some documents go through the pipeline unmeasured, as the raw
+ * phase sends a few texts before it is timed: right after {@code kb up} the services' hot code is still interpreted,
+ * and round 1 would measure the JIT compilers. Then the steps:
  * <ol>
  *   <li>make synthetic documents;</li>
  *   <li>publish them and follow them to INDEXED, timing the pipeline;</li>
@@ -76,6 +78,11 @@ public final class IngestBenchmark implements Callable<Integer> {
             description = "Pipeline and raw-model phases, alternated this many times; the median ratio counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--warm-up-documents", defaultValue = "50",
+            description = {"Documents ingested first, on their own tenant (<tenant>-warm-up), and not measured, so that the",
+                    "services' JIT compilers have seen the pipeline's code before round 1; 0 skips it (default: ${DEFAULT-VALUE})."})
+    int warmUpDocuments;
+
     @Option(names = "--timeout", defaultValue = "PT10M",
             description = "How long to follow the documents, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
@@ -93,6 +100,16 @@ public final class IngestBenchmark implements Callable<Integer> {
         String kafka = bootstrapServers != null ? bootstrapServers : "127.0.0.1:" + ports.kafka();
         URI embedding = embeddingUrl != null ? embeddingUrl : URI.create("http://127.0.0.1:" + ports.embedding());
         String kb = tenant != null ? tenant : defaultTenant(ZonedDateTime.now(ZoneOffset.UTC));
+
+        if (warmUpDocuments > 0) {
+            List<DocumentEvent> events = new SyntheticDocuments(seed - 1).events(kb + "-warm-up", warmUpDocuments,
+                    paragraphs, System.currentTimeMillis());
+            System.out.printf(Locale.ROOT, "Warming up the pipeline with %d documents (not measured)...%n", events.size());
+            int exitCode = check(runPipeline(kafka, events), events.size());
+            if (exitCode != 0) {
+                return exitCode;
+            }
+        }
 
         List<IngestBenchResult> results = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
@@ -130,13 +147,9 @@ public final class IngestBenchmark implements Callable<Integer> {
         // 2. The pipeline, from the first publish to the last INDEXED.
         System.out.printf(Locale.ROOT, "Ingesting %d documents into tenant %s...%n", events.size(), kb);
         PipelineRun pipeline = runPipeline(kafka, events);
-        long failed = pipeline.outcomes().values().stream().filter(o -> o.state() == IngestState.FAILED).count();
-        if (failed > 0 || !pipeline.pending().isEmpty()) {
-            System.out.printf(Locale.ROOT, "Not measured: %d of %d documents failed, %d still pending after %s.%n",
-                    failed, events.size(), pipeline.pending().size(), timeout);
-            pipeline.outcomes().values().stream().filter(o -> o.state() == IngestState.FAILED).limit(5)
-                    .forEach(o -> System.out.println("  failed  " + o.documentId() + ": " + o.reason()));
-            return new Measured(null, failed > 0 ? SOME_FAILED : TIMED_OUT);
+        int exitCode = check(pipeline, events.size());
+        if (exitCode != 0) {
+            return new Measured(null, exitCode);
         }
         long chunks = pipeline.outcomes().values().stream().map(Outcome::chunkCount).filter(Objects::nonNull)
                 .mapToLong(Integer::longValue).sum();
@@ -158,6 +171,19 @@ public final class IngestBenchmark implements Callable<Integer> {
         DirectEmbedding.Run raw = model.embed(texts);
         return new Measured(new IngestBenchResult(events.size(), chunks, pipeline.elapsed(), raw.texts(),
                 raw.elapsed(), raw.model(), Runtime.getRuntime().availableProcessors()), 0);
+    }
+
+    /** 0 when every document was indexed; otherwise says what failed and returns the exit code. */
+    private int check(PipelineRun pipeline, int documents) {
+        long failed = pipeline.outcomes().values().stream().filter(o -> o.state() == IngestState.FAILED).count();
+        if (failed == 0 && pipeline.pending().isEmpty()) {
+            return 0;
+        }
+        System.out.printf(Locale.ROOT, "Not measured: %d of %d documents failed, %d still pending after %s.%n",
+                failed, documents, pipeline.pending().size(), timeout);
+        pipeline.outcomes().values().stream().filter(o -> o.state() == IngestState.FAILED).limit(5)
+                .forEach(o -> System.out.println("  failed  " + o.documentId() + ": " + o.reason()));
+        return failed > 0 ? SOME_FAILED : TIMED_OUT;
     }
 
     /** The outcome of step 2. */
@@ -210,8 +236,12 @@ public final class IngestBenchmark implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--documents, --paragraphs, --batch-size, --concurrency and --rounds must be 1 or more");
         }
+        if (warmUpDocuments < 0) {
+            throw new IllegalArgumentException("--warm-up-documents must be 0 or more");
+        }
         if (tenant != null) {
             FieldRules.requireTenant(rounds == 1 ? tenant : tenant + "-r" + rounds);
+            FieldRules.requireTenant(tenant + "-warm-up");
         }
     }
 }

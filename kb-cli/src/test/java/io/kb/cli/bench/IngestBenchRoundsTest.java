@@ -57,4 +57,16 @@ class IngestBenchRoundsTest {
         assertThat(cli.execute("bench", "ingest", "--rounds", "0")).isEqualTo(2);
         assertThat(err.toString()).contains("--rounds");
     }
+
+    @Test
+    void aWarmUpRunsByDefaultAndANegativeOneIsRefusedBeforeTouchingTheStack() {
+        CommandLine.ParseResult parsed = KbCommand.commandLine().parseArgs("bench", "ingest");
+        IngestBenchmark bench = (IngestBenchmark) parsed.subcommand().subcommand().commandSpec().userObject();
+        assertThat(bench.warmUpDocuments).isEqualTo(50);
+        CommandLine cli = KbCommand.commandLine();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setErr(new java.io.PrintWriter(err));
+        assertThat(cli.execute("bench", "ingest", "--warm-up-documents", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("--warm-up-documents");
+    }
 }
