@@ -97,6 +97,8 @@ public final class KafkaStatusFeed implements SmartLifecycle {
             // Assigned, not subscribed: no group membership, no rebalances, no commits.
             overrides.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            overrides.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
+            overrides.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(properties.fetchMaxWait().toMillis()));
             try (Consumer<String, byte[]> c = consumers.createConsumer(null, "kb-ingest-status-feed", null, overrides)) {
                 consumer = c;
                 read(c);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import io.kb.contracts.ContractViolationException;
 import io.kb.contracts.Topics;
@@ -85,21 +86,27 @@ public final class ChunkBatchListener {
             throw new BatchListenerFailedException(e.getMessage(), e, 0);
         }
 
-        // 3. Announce what was applied; the offsets of these records are committed after this method, or up to the
-        //    failed record when one failed, which the error handler then retries or dead-letters.
+        // 3. Announce what was applied, with one wait for all acknowledgements (a wait per status would cost the
+        //    producer's linger for every document); the offsets of these records are committed after this method, or
+        //    up to the failed record when one failed, which the error handler then retries or dead-letters.
+        List<IngestStatus> statuses = new ArrayList<>(results.size());
         for (int i = 0; i < results.size(); i++) {
-            try {
-                announce(batches.get(i), results.get(i));
-            } catch (ProcessingFailure e) {
-                throw new BatchListenerFailedException(e.getMessage(), e, i);
-            }
+            announce(batches.get(i), results.get(i)).ifPresent(statuses::add);
+        }
+        try {
+            publisher.publishAll(statuses);
+        } catch (PublishFailedException e) {
+            // The index already holds the batches; applying them again is idempotent, so a retry is safe.
+            ProcessingFailure retry = ProcessingFailure.transientFailure(IngestStages.PUBLISH, e.getMessage(), e);
+            throw new BatchListenerFailedException(retry.getMessage(), retry, 0);
         }
         if (failure != null) {
             throw new BatchListenerFailedException(failure.getMessage(), failure, results.size());
         }
     }
 
-    private void announce(ChunkBatch batch, ApplyResult result) {
+    /** Counts an applied batch and returns the status that announces it, if any. */
+    private Optional<IngestStatus> announce(ChunkBatch batch, ApplyResult result) {
         // Tenants are few (one per organisation), so the tag stays of low cardinality.
         meters.counter("kb.retrieval.indexed.documents", "tenant", batch.tenant(),
                 "outcome", result.outcome().name().toLowerCase(Locale.ROOT)).increment();
@@ -107,13 +114,16 @@ public final class ChunkBatchListener {
         if (result.outcome() != ApplyResult.Outcome.STALE) {
             versions.changed(batch.tenant());
         }
-        switch (result.outcome()) {
-            case INDEXED -> publish(IngestStatus.indexed(batch.tenant(), batch.documentId(), batch.version(),
+        return switch (result.outcome()) {
+            case INDEXED -> Optional.of(IngestStatus.indexed(batch.tenant(), batch.documentId(), batch.version(),
                     result.chunkCount(), now));
-            case DELETED -> publish(IngestStatus.deleted(batch.tenant(), batch.documentId(), batch.version(), now));
-            case STALE -> log.debug("ignored version {} of {}: version {} is indexed", batch.version(),
-                    batch.key().asString(), result.storedVersion());
-        }
+            case DELETED -> Optional.of(IngestStatus.deleted(batch.tenant(), batch.documentId(), batch.version(), now));
+            case STALE -> {
+                log.debug("ignored version {} of {}: version {} is indexed", batch.version(),
+                        batch.key().asString(), result.storedVersion());
+                yield Optional.empty();
+            }
+        };
     }
 
     private ChunkBatch decode(ConsumerRecord<String, byte[]> record) {
@@ -129,15 +139,6 @@ public final class ChunkBatchListener {
             return batch;
         } catch (ContractViolationException e) {
             throw ProcessingFailure.permanent(IngestStages.DECODE, "invalid chunk batch: " + e.getMessage());
-        }
-    }
-
-    private void publish(IngestStatus status) {
-        try {
-            publisher.publish(status);
-        } catch (PublishFailedException e) {
-            // The index already holds the batch; applying it again is idempotent, so a retry is safe.
-            throw ProcessingFailure.transientFailure(IngestStages.PUBLISH, e.getMessage(), e);
         }
     }
 }
