@@ -78,7 +78,7 @@ public final class IngestBenchmark implements Callable<Integer> {
             description = "Pipeline and raw-model phases, alternated this many times; the median ratio counts (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--warm-up-documents", defaultValue = "50",
+    @Option(names = "--warm-up-documents", defaultValue = "200",
             description = {"Documents ingested first, on their own tenant (<tenant>-warm-up), and not measured, so that the",
                     "services' JIT compilers have seen the pipeline's code before round 1; 0 skips it (default: ${DEFAULT-VALUE})."})
     int warmUpDocuments;

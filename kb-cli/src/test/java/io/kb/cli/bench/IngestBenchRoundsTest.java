@@ -62,7 +62,7 @@ class IngestBenchRoundsTest {
     void aWarmUpRunsByDefaultAndANegativeOneIsRefusedBeforeTouchingTheStack() {
         CommandLine.ParseResult parsed = KbCommand.commandLine().parseArgs("bench", "ingest");
         IngestBenchmark bench = (IngestBenchmark) parsed.subcommand().subcommand().commandSpec().userObject();
-        assertThat(bench.warmUpDocuments).isEqualTo(50);
+        assertThat(bench.warmUpDocuments).isEqualTo(200);
         CommandLine cli = KbCommand.commandLine();
         java.io.StringWriter err = new java.io.StringWriter();
         cli.setErr(new java.io.PrintWriter(err));
