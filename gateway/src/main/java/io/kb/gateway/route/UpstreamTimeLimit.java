@@ -48,7 +48,13 @@ final class UpstreamTimeLimit implements GatewayFilter {
     }
 
     private static EventLoop eventLoopOf(ServerWebExchange exchange) {
-        Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        Object request;
+        try {
+            request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+        } catch (IllegalArgumentException notAdapted) {
+            // A request that is neither a server adapter's nor a decorator of one has no native request.
+            return null;
+        }
         return request instanceof Connection connection ? connection.channel().eventLoop() : null;
     }
 }
