@@ -1,7 +1,6 @@
 package io.kb.gateway.route;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
@@ -9,8 +8,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The upstreams' circuit breakers from {@link ResilienceProperties}, with a time limit that outlasts a streamed
- * answer instead of Resilience4j's default of one second.
+ * The upstreams' circuit breakers from {@link ResilienceProperties}. Their time limit is not Resilience4j's time
+ * limiter (switched off in application.yaml, {@code spring.cloud.circuitbreaker.resilience4j.disable-time-limiter}):
+ * {@link UpstreamTimeLimit}, inside each breaker, times the calls on the event loop instead.
  */
 @Configuration(proxyBeanMethods = false)
 class CircuitBreakerConfiguration {
@@ -26,10 +26,8 @@ class CircuitBreakerConfiguration {
                 .waitDurationInOpenState(settings.waitInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
                 .build();
-        TimeLimiterConfig timeLimit = TimeLimiterConfig.custom().timeoutDuration(settings.timeLimit()).build();
         return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
                 .circuitBreakerConfig(breaker)
-                .timeLimiterConfig(timeLimit)
                 .build());
     }
 }

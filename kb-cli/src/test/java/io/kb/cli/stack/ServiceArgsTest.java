@@ -34,6 +34,24 @@ class ServiceArgsTest {
     }
 
     @Test
+    void theGatewayStartsAtItsFullHeapAndTheOtherServicesSmall() {
+        List<ServiceSpec> all = ServiceSpec.all(StackPorts.defaults(), home);
+
+        for (ServiceSpec spec : all) {
+            List<String> command = spec.command("java", Path.of("x.jar"));
+            if (spec.name().equals("gateway")) {
+                assertThat(command).contains("-Xms384m", "-Xmx384m");
+            } else {
+                assertThat(command).contains("-Xms64m").doesNotContain("-Xms" + spec.heap());
+            }
+        }
+        // A copy under another name or with more arguments keeps the heap settings.
+        ServiceSpec gateway = all.stream().filter(s -> s.name().equals("gateway")).findFirst().orElseThrow();
+        assertThat(gateway.renamed("gateway-b", 8090).withArgs(List.of("--a=b")).command("java", Path.of("x.jar")))
+                .contains("-Xms384m", "-Xmx384m");
+    }
+
+    @Test
     void anExtraArgumentReplacesTheStacksOwnOfTheSameKeyAndOthersAreAppended() {
         ServiceSpec spec = inference().withArgs(List.of("--kb.inference.retrieval-url=http://127.0.0.1:9999",
                 "--kb.inference.top-k=4"));
