@@ -108,15 +108,29 @@ public final class RecordingUpstreams {
                 scripted.answer(exchange);
                 return;
             }
-            byte[] answer = ("{\"from\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
+            respond(exchange, 200, "{\"from\":\"" + name + "\"}");
         });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         servers.put(name, server);
         return server;
+    }
+
+    /** Answers a scripted request with a JSON body and closes the exchange. */
+    public static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+    }
+
+    /** Holds a scripted answer back, as a slow upstream would. */
+    public static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -129,7 +129,7 @@ class ResilienceIT {
             for (int i = 1; i <= 6; i++) {
                 exchange.getResponseBody().write(("data: token-" + i + "\n\n").getBytes(StandardCharsets.UTF_8));
                 exchange.getResponseBody().flush();
-                pause(500);
+                RecordingUpstreams.pause(500);
             }
             exchange.close();
         });
@@ -150,12 +150,12 @@ class ResilienceIT {
         upstreams.answer("ingest", exchange -> {
             int call = calls.incrementAndGet();
             if (call == 1) {
-                answer(exchange, 502, "{\"from\":\"ingest\",\"call\":1}");
+                RecordingUpstreams.respond(exchange, 502, "{\"from\":\"ingest\",\"call\":1}");
             } else if (call == 2) {
                 // The connection is closed without an answer.
                 throw new IOException("dropped on purpose");
             } else {
-                answer(exchange, 200, "{\"from\":\"ingest\",\"call\":" + call + "}");
+                RecordingUpstreams.respond(exchange, 200, "{\"from\":\"ingest\",\"call\":" + call + "}");
             }
         });
 
@@ -168,7 +168,7 @@ class ResilienceIT {
         AtomicInteger posts = new AtomicInteger();
         upstreams.answer("ingest", exchange -> {
             posts.incrementAndGet();
-            answer(exchange, 502, "{\"from\":\"ingest\"}");
+            RecordingUpstreams.respond(exchange, 502, "{\"from\":\"ingest\"}");
         });
         client.post().uri("/api/v1/documents").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange()
                 .expectStatus().isEqualTo(502);
@@ -192,22 +192,5 @@ class ResilienceIT {
 
     private WebTestClient.ResponseSpec search() {
         return client.post().uri("/api/v1/search").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange();
-    }
-
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String json)
-            throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

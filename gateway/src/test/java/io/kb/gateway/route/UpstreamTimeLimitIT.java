@@ -2,8 +2,6 @@ package io.kb.gateway.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -66,8 +64,8 @@ class UpstreamTimeLimitIT {
     @Test
     void aCallPastTheTimeLimitIsA504ProblemAndAFailureOfTheBreaker() {
         upstreams.answer("retrieval", exchange -> {
-            pause(4_000);
-            answer(exchange, "{\"from\":\"retrieval\"}");
+            RecordingUpstreams.pause(4_000);
+            RecordingUpstreams.respond(exchange, 200, "{\"from\":\"retrieval\"}");
         });
         CircuitBreaker breaker = breakers.getCircuitBreakerRegistry().circuitBreaker("retrieval");
         int failedBefore = breaker.getMetrics().getNumberOfFailedCalls();
@@ -86,8 +84,8 @@ class UpstreamTimeLimitIT {
     @Test
     void callsWithinTheTimeLimitAreNotCutOffByAnEarlierCallsTimer() {
         upstreams.answer("inference", exchange -> {
-            pause(600);
-            answer(exchange, "{\"from\":\"inference\"}");
+            RecordingUpstreams.pause(600);
+            RecordingUpstreams.respond(exchange, 200, "{\"from\":\"inference\"}");
         });
 
         // Three calls of 0.6 s each: the first call's 1 s would end during the second, the second's during the third.
@@ -101,21 +99,5 @@ class UpstreamTimeLimitIT {
 
     private WebTestClient.ResponseSpec search() {
         return client.post().uri("/api/v1/search").contentType(MediaType.APPLICATION_JSON).bodyValue("{}").exchange();
-    }
-
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
