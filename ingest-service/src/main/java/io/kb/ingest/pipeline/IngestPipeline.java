@@ -81,10 +81,6 @@ public final class IngestPipeline {
         public int texts() {
             return parsed == null ? 0 : parsed.chunks().size();
         }
-
-        boolean publishes() {
-            return event.operation() == Operation.DELETE || parsed != null;
-        }
     }
 
     /** What stages 2 and 3 made of an upsert. */
@@ -154,7 +150,7 @@ public final class IngestPipeline {
             if (p.event().operation() == Operation.DELETE) {
                 DocumentEvent e = p.event();
                 batches.add(ChunkBatch.delete(e.tenant(), e.documentId(), e.version()));
-            } else if (p.publishes()) {
+            } else if (p.parsed() != null) {
                 batches.add(batch(p.event(), p.parsed().document(), p.parsed().chunks(), vectors.get(p)));
             }
         }
