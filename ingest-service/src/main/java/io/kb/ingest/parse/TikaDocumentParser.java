@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
+import org.apache.tika.config.TikaConfig;
+import org.apache.tika.detect.Detector;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaMemoryLimitException;
 import org.apache.tika.exception.WriteLimitReachedException;
@@ -83,15 +85,14 @@ public final class TikaDocumentParser implements DocumentParser {
      * @param limits the limits against hostile files
      */
     public TikaDocumentParser(ParseProperties limits) {
-        this(limits, new AutoDetectParser());
+        this(limits, TikaConfig.getDefaultConfig().getDetector(), TikaConfig.getDefaultConfig().getParser());
     }
 
     /** For tests: a parser whose detector and parsers are chosen by the caller. */
-    TikaDocumentParser(ParseProperties limits, AutoDetectParser parser) {
+    TikaDocumentParser(ParseProperties limits, Detector detector, Parser parsers) {
         this.limits = limits;
-        this.parser = parser;
-        this.detector = new DetectOnceDetector(parser.getDetector());
-        parser.setDetector(detector);
+        this.detector = new DetectOnceDetector(detector);
+        this.parser = new TypeSnapshotParser(this.detector, parsers, context(null, limits));
         this.registry = MediaTypeRegistry.getDefaultRegistry();
         this.boilerplate = new BoilerplateRemover(limits.boilerplateMinPageShare());
         this.slots = new Semaphore(limits.maxConcurrentParses());
@@ -245,8 +246,18 @@ public final class TikaDocumentParser implements DocumentParser {
     }
 
     private ParseContext context() {
+        return context(parser, limits);
+    }
+
+    /**
+     * The context of every parse: embedded documents go back to {@code parser} up to the depth limit, and neither PDF
+     * nor images are sent to OCR. {@link TypeSnapshotParser} takes its choice of parsers from a context made here.
+     */
+    private static ParseContext context(Parser parser, ParseProperties limits) {
         ParseContext context = new ParseContext();
-        context.set(Parser.class, parser);
+        if (parser != null) {
+            context.set(Parser.class, parser);
+        }
         context.set(EmbeddedDocumentExtractor.class, new DepthLimitedEmbeddedExtractor(context, limits.maxEmbeddedDepth()));
         PDFParserConfig pdf = new PDFParserConfig();
         pdf.setOcrStrategy(PDFParserConfig.OCR_STRATEGY.NO_OCR);

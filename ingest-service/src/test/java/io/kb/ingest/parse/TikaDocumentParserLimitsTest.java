@@ -119,9 +119,8 @@ class TikaDocumentParserLimitsTest {
     @Test
     void abandonsAParseThatRunsPastItsDeadline() throws Exception {
         StuckParser stuck = new StuckParser();
-        AutoDetectParser parser = new AutoDetectParser(new AutoDetectParser().getDetector(), stuck);
         TikaDocumentParser tika = new TikaDocumentParser(with(DataSize.ofMegabytes(1), 10, Integer.MAX_VALUE,
-                Duration.ofMillis(300)), parser);
+                Duration.ofMillis(300)), new AutoDetectParser().getDetector(), stuck);
 
         long started = System.nanoTime();
         assertThat(failureOf(tika, Fixtures.utf8("plain text that never finishes parsing")))

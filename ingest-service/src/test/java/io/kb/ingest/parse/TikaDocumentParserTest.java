@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 
+import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.mime.MediaType;
 import org.apache.tika.parser.AutoDetectParser;
+import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.ParserDecorator;
 import org.junit.jupiter.api.Test;
 
 class TikaDocumentParserTest {
@@ -50,7 +53,7 @@ class TikaDocumentParserTest {
     @Test
     void detectsTheTypeOfADocumentOnceAndParsesItAsBefore() {
         CountingDetector counting = new CountingDetector();
-        TikaDocumentParser parser = new TikaDocumentParser(ParseProperties.defaults(), new AutoDetectParser(counting));
+        TikaDocumentParser parser = new TikaDocumentParser(ParseProperties.defaults(), counting, TikaConfig.getDefaultConfig().getParser());
         List<byte[]> documents = List.of(Fixtures.docx(), Fixtures.xlsx(), Fixtures.pptx(List.of("One slide")),
                 Fixtures.pdf(List.of(List.of("A page of text.")), false),
                 Fixtures.utf8("# Travel\n\nEconomy class under six hours."),
@@ -65,6 +68,33 @@ class TikaDocumentParserTest {
                     .allSatisfy((metadata, calls) -> assertThat(calls).isEqualTo(1));
             assertThat(document).isEqualTo(parse(content, null, null));
         }
+    }
+
+    @Test
+    void choosesTheParserOfEachTypeOnceNotOnEveryDocument() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        ParserDecorator counting = new ParserDecorator(TikaConfig.getDefaultConfig().getParser()) {
+            @Override
+            public java.util.Set<MediaType> getSupportedTypes(ParseContext context) {
+                asked.incrementAndGet();
+                return super.getSupportedTypes(context);
+            }
+        };
+        TikaDocumentParser parser = new TikaDocumentParser(ParseProperties.defaults(),
+                new AutoDetectParser().getDetector(), counting);
+        int atStart = asked.get();
+        List<byte[]> documents = List.of(Fixtures.utf8("# Travel\n\nEconomy class under six hours."), Fixtures.docx(),
+                Fixtures.utf8("<html><body><h1>Leave</h1><p>Twenty-five days a year.</p></body></html>"),
+                Fixtures.pptx(List.of("One slide")));
+
+        for (byte[] content : documents) {
+            ParsedDocument document = parser.parse(new ByteArrayInputStream(content), ParseHints.none());
+
+            assertThat(document).isEqualTo(parse(content, null, null));
+        }
+        // Tika's composite asks every parser for its types on each parse and each embedded part (the PPTX has one).
+        assertThat(atStart).isPositive();
+        assertThat(asked.get()).isEqualTo(atStart);
     }
 
     @Test
