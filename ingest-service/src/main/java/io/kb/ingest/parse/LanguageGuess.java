@@ -2,6 +2,7 @@ package io.kb.ingest.parse;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A cheap guess at a text's main language from a sample of its characters: Chinese when Han
@@ -14,6 +15,7 @@ public final class LanguageGuess {
     private static final int SAMPLE = 20_000;
     private static final Set<String> ENGLISH = Set.of("the", "and", "of", "to", "in", "is", "a", "for", "that",
             "with", "on", "are", "this", "be", "as", "it", "by", "or", "we", "you", "from", "at", "not", "have");
+    private static final Pattern NOT_LETTERS = Pattern.compile("[^\\p{L}]+");
 
     private LanguageGuess() {
     }
@@ -28,7 +30,13 @@ public final class LanguageGuess {
         int latin = 0;
         for (int i = 0; i < sample.length(); i++) {
             char c = sample.charAt(i);
-            if (Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN) {
+            if (c < 0x80) {
+                // The Unicode script tables are a binary search; an ASCII letter is Latin, anything else no letter.
+                char lower = (char) (c | 0x20);
+                if (lower >= 'a' && lower <= 'z') {
+                    latin++;
+                }
+            } else if (Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN) {
                 han++;
             } else if (Character.isLetter(c) && Character.UnicodeScript.of(c) == Character.UnicodeScript.LATIN) {
                 latin++;
@@ -41,7 +49,7 @@ public final class LanguageGuess {
         if (latin == 0) {
             return null;
         }
-        String[] words = sample.toLowerCase(Locale.ROOT).split("[^\\p{L}]+");
+        String[] words = NOT_LETTERS.split(sample.toLowerCase(Locale.ROOT));
         int english = 0;
         int all = 0;
         for (String word : words) {

@@ -143,11 +143,22 @@ final class MarkdownStructure {
         return String.join(" | ", cells);
     }
 
+    /** Each pattern runs only on text that has its marker; most paragraphs have none, and the scans cost. */
     private static String inline(String text) {
-        String out = IMAGE.matcher(text).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
-        out = LINK.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
-        out = CODE_SPAN.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
-        out = STRONG.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(2)));
-        return EMPHASIS.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+        String out = text;
+        if (out.indexOf('[') >= 0) {
+            out = IMAGE.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+            out = LINK.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+        }
+        if (out.indexOf('`') >= 0) {
+            out = CODE_SPAN.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+        }
+        if (out.indexOf('*') >= 0 || out.indexOf('_') >= 0) {
+            out = STRONG.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(2)));
+        }
+        if (out.indexOf('*') >= 0) {
+            out = EMPHASIS.matcher(out).replaceAll(m -> Matcher.quoteReplacement(m.group(1)));
+        }
+        return out;
     }
 }
