@@ -12,14 +12,23 @@ import java.util.List;
  * @param port        the HTTP port it listens on
  * @param initialHeap the heap the JVM starts with, as a JVM size ({@code 64m})
  * @param heap        the maximum heap, as a JVM size ({@code 512m})
+ * @param jvmOptions  options of the JVM beyond the heap
  * @param args        Spring arguments beyond the port and profile
  */
-public record ServiceSpec(String name, int port, String initialHeap, String heap, List<String> args) {
+public record ServiceSpec(String name, int port, String initialHeap, String heap, List<String> jvmOptions,
+        List<String> args) {
 
     /** What a service starts with when its heap may grow as it needs. */
     private static final String SMALL_START = "64m";
 
+    /**
+     * Lucene computes vector similarities with the JDK's Vector API (SIMD) only when its incubator module is
+     * readable; without it, building and searching the HNSW graph runs on plain loops, several times slower.
+     */
+    private static final List<String> VECTOR_API = List.of("--add-modules", "jdk.incubator.vector");
+
     public ServiceSpec {
+        jvmOptions = List.copyOf(jvmOptions);
         args = List.copyOf(args);
     }
 
@@ -35,18 +44,18 @@ public record ServiceSpec(String name, int port, String initialHeap, String heap
                 "--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuer + "/.well-known/jwks.json",
                 "--kb.security.issuer=" + issuer);
         return List.of(
-                new ServiceSpec("embedding-service", ports.embedding(), SMALL_START, "768m", tokens),
-                new ServiceSpec("retrieval-service", ports.retrieval(), SMALL_START, "768m", concat(tokens, kafka,
+                new ServiceSpec("embedding-service", ports.embedding(), SMALL_START, "768m", List.of(), tokens),
+                new ServiceSpec("retrieval-service", ports.retrieval(), SMALL_START, "768m", VECTOR_API, concat(tokens, kafka,
                         "--kb.data-dir=" + home.resolve("data"),
                         "--kb.retrieval.search.embedding-url=" + embedding)),
-                new ServiceSpec("ingest-service", ports.ingest(), SMALL_START, "768m", concat(tokens, kafka,
+                new ServiceSpec("ingest-service", ports.ingest(), SMALL_START, "768m", List.of(), concat(tokens, kafka,
                         "--kb.data-dir=" + home.resolve("data"),
                         "--kb.ingest.embedding.url=" + embedding)),
-                new ServiceSpec("inference-service", ports.inference(), SMALL_START, "512m", concat(tokens,
+                new ServiceSpec("inference-service", ports.inference(), SMALL_START, "512m", List.of(), concat(tokens,
                         "--kb.inference.retrieval-url=http://127.0.0.1:" + ports.retrieval())),
                 // The gateway starts at its full heap: from 64 MiB, G1 kept its ~30 MiB of live objects above the
                 // threshold that starts concurrent marking, and ran a cycle every two seconds under load.
-                new ServiceSpec("gateway", ports.gateway(), "384m", "384m", List.of(
+                new ServiceSpec("gateway", ports.gateway(), "384m", "384m", List.of(), List.of(
                         "--kb.gateway.upstreams.ingest=http://127.0.0.1:" + ports.ingest(),
                         "--kb.gateway.upstreams.retrieval=http://127.0.0.1:" + ports.retrieval(),
                         "--kb.gateway.upstreams.inference=http://127.0.0.1:" + ports.inference(),
@@ -74,12 +83,12 @@ public record ServiceSpec(String name, int port, String initialHeap, String heap
             merged.removeIf(a -> key(a).equals(key));
             merged.add(arg);
         }
-        return new ServiceSpec(name, port, initialHeap, heap, merged);
+        return new ServiceSpec(name, port, initialHeap, heap, jvmOptions, merged);
     }
 
     /** The same service under another name (its log file and process marker) on another port. */
     public ServiceSpec renamed(String newName, int newPort) {
-        return new ServiceSpec(newName, newPort, initialHeap, heap, args);
+        return new ServiceSpec(newName, newPort, initialHeap, heap, jvmOptions, args);
     }
 
     /** {@code --key} of {@code --key=value}. */
@@ -95,8 +104,9 @@ public record ServiceSpec(String name, int port, String initialHeap, String heap
     public List<String> command(String java, Path jar) {
         List<String> cmd = new ArrayList<>(List.of(java,
                 "-Xms" + initialHeap, "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8",
-                "-D" + ManagedProcess.MARKER_PROPERTY + "=" + name,
-                "-jar", jar.toString(),
+                "-D" + ManagedProcess.MARKER_PROPERTY + "=" + name));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString(),
                 "--spring.profiles.active=local",
                 "--server.port=" + port));
         cmd.addAll(args);

@@ -52,6 +52,23 @@ class ServiceArgsTest {
     }
 
     @Test
+    void retrievalServicesJvmReadsTheVectorModuleAndTheOthersDoNot() {
+        for (ServiceSpec spec : ServiceSpec.all(StackPorts.defaults(), home)) {
+            List<String> command = spec.renamed(spec.name() + "-b", 9999).command("java", Path.of("x.jar"));
+            int jar = command.indexOf("-jar");
+            if (spec.name().equals("retrieval-service")) {
+                // A JVM option after -jar would reach Spring as a program argument, and Lucene would fall back to
+                // plain loops for every vector comparison.
+                int option = command.indexOf("--add-modules");
+                assertThat(option).isPositive().isLessThan(jar);
+                assertThat(command.get(option + 1)).isEqualTo("jdk.incubator.vector");
+            } else {
+                assertThat(command).doesNotContain("--add-modules");
+            }
+        }
+    }
+
+    @Test
     void anExtraArgumentReplacesTheStacksOwnOfTheSameKeyAndOthersAreAppended() {
         ServiceSpec spec = inference().withArgs(List.of("--kb.inference.retrieval-url=http://127.0.0.1:9999",
                 "--kb.inference.top-k=4"));
