@@ -35,6 +35,8 @@ import picocli.CommandLine.Option;
  *   <li>send exactly those texts to embedding-service directly, as ingest-service does, timing the model;</li>
  *   <li>print both rates and their ratio.</li>
  * </ol>
+ * Before each timed phase the bench waits until the machine's CPUs are mostly idle ({@link QuietMachine}), so that
+ * neither phase pays for work the other left behind.
  * With {@code --rounds R} steps 1 to 5 run R times, each round on its own tenant ({@code <tenant>-r<n>}) and its own
  * texts, so that the two phases alternate (pipeline, raw, pipeline, raw...) and a drift of the machine's load is
  * shared by both; the median of the rounds' ratios is the result.
@@ -53,6 +55,8 @@ public final class IngestBenchmark implements Callable<Integer> {
 
     private static final int WARM_UP_TEXTS = 8;
     private static final DateTimeFormatter TENANT_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
+
+    private final QuietMachine quiet = QuietMachine.system();
 
     @Option(names = "--documents", defaultValue = "200", description = "Documents to ingest (default: ${DEFAULT-VALUE}).")
     int documents;
@@ -145,6 +149,7 @@ public final class IngestBenchmark implements Callable<Integer> {
                 System.currentTimeMillis());
 
         // 2. The pipeline, from the first publish to the last INDEXED.
+        awaitQuiet();
         System.out.printf(Locale.ROOT, "Ingesting %d documents into tenant %s...%n", events.size(), kb);
         PipelineRun pipeline = runPipeline(kafka, events);
         int exitCode = check(pipeline, events.size());
@@ -163,7 +168,9 @@ public final class IngestBenchmark implements Callable<Integer> {
                     texts.size(), chunks);
         }
 
-        // 4. The same texts, straight to the model, after a warm-up that is not counted.
+        // 4. The same texts, straight to the model, after a warm-up that is not counted; the pipeline's merges and
+        //    compilations that outlast its last document would otherwise be charged to the model.
+        awaitQuiet();
         System.out.printf(Locale.ROOT, "Embedding the %d chunk texts directly (%d per request, %d at a time)...%n",
                 texts.size(), batchSize, concurrency);
         DirectEmbedding model = new DirectEmbedding(embedding, kb, batchSize, concurrency);
@@ -171,6 +178,17 @@ public final class IngestBenchmark implements Callable<Integer> {
         DirectEmbedding.Run raw = model.embed(texts);
         return new Measured(new IngestBenchResult(events.size(), chunks, pipeline.elapsed(), raw.texts(),
                 raw.elapsed(), raw.model(), Runtime.getRuntime().availableProcessors()), 0);
+    }
+
+    /** Waits for the machine to go quiet before a timed phase, and says so when that took a while or failed. */
+    private void awaitQuiet() {
+        QuietMachine.Wait wait = quiet.await();
+        if (!wait.quiet()) {
+            System.out.printf(Locale.ROOT, "Note: the machine was still busy after %d s (CPU load %.0f%%); measuring anyway.%n",
+                    wait.waited().toSeconds(), wait.lastLoad() * 100);
+        } else if (wait.waited().compareTo(Duration.ofSeconds(2)) > 0) {
+            System.out.printf(Locale.ROOT, "Waited %.1f s for the machine to go quiet.%n", wait.waited().toMillis() / 1000.0);
+        }
     }
 
     /** 0 when every document was indexed; otherwise says what failed and returns the exit code. */
