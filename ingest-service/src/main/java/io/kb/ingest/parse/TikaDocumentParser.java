@@ -3,6 +3,7 @@ package io.kb.ingest.parse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,9 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,6 +23,7 @@ import java.util.stream.Collectors;
 
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
+import org.apache.tika.detect.EncodingDetector;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaMemoryLimitException;
 import org.apache.tika.exception.WriteLimitReachedException;
@@ -44,8 +47,9 @@ import org.apache.tika.parser.pdf.PDFParserConfig;
  *
  * <p>Hostile input meets these guards, each ending in a {@link ParseFailure}:
  * <ul>
- *   <li>the content is spooled to a temporary file while counting, and more than {@code max-bytes}
- *       stops the copy ({@code too-large}); nothing holds the whole document in memory here;</li>
+ *   <li>the content is read while counting, and more than {@code max-bytes} stops the copy
+ *       ({@code too-large}); up to 1 MiB (every inline document) it is held in memory, beyond that
+ *       it goes to a temporary file, so a large document is never held whole in memory here;</li>
  *   <li>the SAX handler counts extracted characters ({@code too-large}) and pages ({@code too-many-pages});</li>
  *   <li>Tika's {@code SecureContentHandler} (through {@link AutoDetectParserConfig}) and POI's own
  *       inflation check stop decompression bombs ({@code zip-bomb}); embedded documents are followed
@@ -61,6 +65,9 @@ import org.apache.tika.parser.pdf.PDFParserConfig;
  * OCR is off: scanned pages without a text layer yield no text.
  */
 public final class TikaDocumentParser implements DocumentParser {
+
+    /** Content up to this size is parsed from memory; larger content from a temporary file. */
+    static final int IN_MEMORY_BYTES = 1024 * 1024;
 
     private static final MediaType MARKDOWN = MediaType.parse("text/x-web-markdown");
     private static final MediaType OOXML_PROTECTED = MediaType.application("x-tika-ooxml-protected");
@@ -79,13 +86,19 @@ public final class TikaDocumentParser implements DocumentParser {
     private final MediaTypeRegistry registry;
     private final BoilerplateRemover boilerplate;
     private final Semaphore slots;
-    private final ThreadFactory threads = Thread.ofPlatform().name("tika-parse-", 0).daemon(true).factory();
+    /**
+     * The parse threads: reused while they are free, and a new one for a document when none is. A parse abandoned at
+     * its deadline keeps its thread (and its slot) until it returns.
+     */
+    private final ExecutorService workers =
+            Executors.newCachedThreadPool(Thread.ofPlatform().name("tika-parse-", 0).daemon(true).factory());
 
     /**
      * @param limits the limits against hostile files
      */
     public TikaDocumentParser(ParseProperties limits) {
-        this(limits, TikaConfig.getDefaultConfig().getDetector(), TikaConfig.getDefaultConfig().getParser());
+        this(limits, TextFirstDetector.around(TikaConfig.getDefaultConfig().getDetector()),
+                TikaConfig.getDefaultConfig().getParser());
     }
 
     /** For tests: a parser whose detector and parsers are chosen by the caller. */
@@ -108,27 +121,38 @@ public final class TikaDocumentParser implements DocumentParser {
     @Override
     public ParsedDocument parse(InputStream content, ParseHints hints) {
         long deadline = System.nanoTime() + limits.timeout().toNanos();
-        Path spool = spool(content);
-        try {
+        try (Spooled spooled = spool(content)) {
             if (!slots.tryAcquire(remaining(deadline), TimeUnit.NANOSECONDS)) {
                 throw new ParseFailure(ParseFailure.Reason.TIMEOUT, "no parser was free within " + limits.timeout()
                         + " (all " + limits.maxConcurrentParses() + " are busy or stuck)");
             }
             AtomicBoolean abandoned = new AtomicBoolean();
-            FutureTask<ParsedDocument> task = new FutureTask<>(() -> {
-                try {
-                    return parseSpooled(spool, hints, abandoned);
-                } finally {
-                    slots.release();
-                }
-            });
-            Thread worker = threads.newThread(task);
-            worker.start();
+            // Whoever takes the slot's release: the parse when it starts, or the caller giving up before it did.
+            AtomicBoolean started = new AtomicBoolean();
+            Future<ParsedDocument> task;
+            try {
+                task = workers.submit(() -> {
+                    if (!started.compareAndSet(false, true)) {
+                        return null;
+                    }
+                    try {
+                        return parseSpooled(spooled, hints, abandoned);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            } catch (RuntimeException e) {
+                slots.release();
+                throw e;
+            }
             try {
                 return task.get(remaining(deadline), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 abandoned.set(true);
-                worker.interrupt();
+                task.cancel(true);
+                if (started.compareAndSet(false, true)) {
+                    slots.release();
+                }
                 throw new ParseFailure(ParseFailure.Reason.TIMEOUT,
                         "parsing took longer than " + limits.timeout() + " and was abandoned");
             } catch (ExecutionException e) {
@@ -137,33 +161,56 @@ public final class TikaDocumentParser implements DocumentParser {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ParseFailure(ParseFailure.Reason.TIMEOUT, "interrupted while waiting for the parser", e);
-        } finally {
-            deleteQuietly(spool);
         }
     }
 
-    private Path spool(InputStream content) {
+    /**
+     * The content, read to its end within {@code max-bytes}: in memory up to {@value #IN_MEMORY_BYTES} bytes, which
+     * holds every inline document, and in a temporary file beyond. A parse abandoned at its deadline may still be
+     * reading it; the file is deleted anyway, and that parse fails on its next read.
+     */
+    private record Spooled(byte[] bytes, Path file) implements AutoCloseable {
+
+        TikaInputStream open() throws IOException {
+            return file == null ? TikaInputStream.get(bytes) : TikaInputStream.get(file);
+        }
+
+        @Override
+        public void close() {
+            deleteQuietly(file);
+        }
+    }
+
+    private Spooled spool(InputStream content) {
         long maxBytes = limits.maxBytes().toBytes();
         Path spool = null;
         try {
+            int inMemory = (int) Math.min(IN_MEMORY_BYTES, maxBytes);
+            byte[] head = content.readNBytes(inMemory + 1);
+            if (head.length == 0) {
+                throw new ParseFailure(ParseFailure.Reason.EMPTY, "the document has no content (0 bytes)");
+            }
+            long total = head.length;
+            if (total > maxBytes) {
+                throw tooLarge(maxBytes);
+            }
+            if (head.length <= inMemory) {
+                return new Spooled(head, null);
+            }
             spool = Files.createTempFile("kb-ingest-", ".doc");
-            long total = 0;
             byte[] buffer = new byte[64 * 1024];
             try (OutputStream out = Files.newOutputStream(spool)) {
+                out.write(head);
                 int read;
                 while ((read = content.read(buffer)) >= 0) {
                     total += read;
                     if (total > maxBytes) {
-                        throw new ParseFailure(ParseFailure.Reason.TOO_LARGE,
-                                "the document is larger than the limit of " + maxBytes + " bytes");
+                        throw tooLarge(maxBytes);
                     }
                     out.write(buffer, 0, read);
                 }
             }
-            if (total == 0) {
-                throw new ParseFailure(ParseFailure.Reason.EMPTY, "the document has no content (0 bytes)");
-            }
-            return spool;
+            return new Spooled(null, spool);
         } catch (IOException e) {
             deleteQuietly(spool);
             throw new ParseFailure(ParseFailure.Reason.CORRUPT, "the content could not be read: " + e.getMessage(), e);
@@ -173,7 +220,11 @@ public final class TikaDocumentParser implements DocumentParser {
         }
     }
 
-    private ParsedDocument parseSpooled(Path spool, ParseHints hints, AtomicBoolean abandoned) throws Exception {
+    private static ParseFailure tooLarge(long maxBytes) {
+        return new ParseFailure(ParseFailure.Reason.TOO_LARGE, "the document is larger than the limit of " + maxBytes + " bytes");
+    }
+
+    private ParsedDocument parseSpooled(Spooled spooled, ParseHints hints, AtomicBoolean abandoned) throws Exception {
         Metadata metadata = new Metadata();
         if (hints.fileName() != null && !hints.fileName().isBlank()) {
             metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, hints.fileName());
@@ -183,11 +234,16 @@ public final class TikaDocumentParser implements DocumentParser {
             // Only a hint: Tika's detector lets magic bytes win over a declared type that contradicts them.
             metadata.set(Metadata.CONTENT_TYPE, declared.equals("text/markdown") ? MARKDOWN.toString() : declared);
         }
-        try (TikaInputStream in = TikaInputStream.get(spool)) {
+        try (TikaInputStream in = spooled.open()) {
             MediaType detected = detector.detectAndRemember(in, metadata).getBaseType();
             Family family = family(detected);
             metadata.set(Metadata.CONTENT_TYPE, detected.toString());
             ParseContext context = context();
+            if (family == Family.TEXT && hints.charset() != null) {
+                // The bytes were encoded here (inline text): guessing their encoding could only get it wrong.
+                Charset known = hints.charset();
+                context.set(EncodingDetector.class, (input, ignored) -> known);
+            }
             StructureHandler handler = new StructureHandler(metadata, limits.maxPages(), limits.maxCharacters(), abandoned);
             try {
                 parser.parse(in, handler, metadata, context);

@@ -199,7 +199,7 @@ public final class IngestPipeline {
 
     private ParsedDocument parse(DocumentEvent event, ContentFetcher.Fetched content) {
         try (InputStream in = content.stream()) {
-            return parser.parse(in, new ParseHints(event.mediaType(), content.fileName()));
+            return parser.parse(in, new ParseHints(event.mediaType(), content.fileName(), content.charset()));
         } catch (ParseFailure e) {
             throw ProcessingFailure.permanent(IngestStages.PARSE, e.reason().code() + ": " + e.getMessage());
         } catch (IOException e) {

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -31,8 +33,15 @@ import io.kb.service.kafka.ProcessingFailure;
  */
 public final class ContentFetcher {
 
-    /** The content and, when known, the name of the file it came from (a parsing hint, never trusted for type). */
-    public record Fetched(InputStream stream, String fileName) {
+    /**
+     * The content; when known, the name of the file it came from (a parsing hint, never trusted for type); and, for
+     * inline text, which is UTF-8 by construction, its encoding.
+     */
+    public record Fetched(InputStream stream, String fileName, Charset charset) {
+
+        Fetched(InputStream stream, String fileName) {
+            this(stream, fileName, null);
+        }
     }
 
     private final SourceProperties properties;
@@ -60,7 +69,8 @@ public final class ContentFetcher {
             throw ProcessingFailure.permanent(IngestStages.FETCH, e.getMessage());
         }
         return switch (content.kind()) {
-            case TEXT, BASE64 -> new Fetched(new ByteArrayInputStream(content.inlineBytes()), null);
+            case TEXT -> new Fetched(new ByteArrayInputStream(content.inlineBytes()), null, StandardCharsets.UTF_8);
+            case BASE64 -> new Fetched(new ByteArrayInputStream(content.inlineBytes()), null);
             case REFERENCE -> fromReference(event, content.referenceUri());
         };
     }

@@ -140,6 +140,24 @@ class TikaDocumentParserLimitsTest {
                 .satisfies(e -> assertThat(((ParseFailure) e).reason().code()).isIn("corrupt", "empty"));
     }
 
+    @Test
+    void parsesADocumentLargerThanWhatIsHeldInMemoryFromATemporaryFile() {
+        // Past IN_MEMORY_BYTES the content goes to a temporary file; the text must come out whole all the same.
+        String paragraph = "Expense reports are due on the fifth working day of the month. ";
+        int paragraphs = TikaDocumentParser.IN_MEMORY_BYTES / paragraph.length() * 3 / 2;
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < paragraphs; i++) {
+            text.append(i).append(' ').append(paragraph).append("\n\n");
+        }
+        byte[] content = Fixtures.utf8(text.toString());
+        assertThat(content.length).isGreaterThan(TikaDocumentParser.IN_MEMORY_BYTES);
+
+        ParsedDocument document = PARSER.parse(new ByteArrayInputStream(content), new ParseHints("text/plain", null));
+
+        assertThat(document.blocks()).hasSize(paragraphs);
+        assertThat(document.blocks().getLast().text()).isEqualTo((paragraphs - 1) + " " + paragraph.strip());
+    }
+
     /** A parser that emits text in a loop, ignoring interrupts, until its handler refuses more. */
     private static final class StuckParser extends AbstractParser {
 

@@ -267,6 +267,20 @@ class TikaDocumentParserTest {
     }
 
     @Test
+    void readsInlineTextInTheEncodingItIsKnownToHaveEvenWhenItQuotesAnother() {
+        // A page about HTML that quotes a meta charset: Tika's encoding detection reads the declaration and takes the
+        // UTF-8 bytes for windows-1252. Inline text is UTF-8 by construction, so that guess is never made for it.
+        String markdown = "# Encodings\n\nOld pages said <meta charset=\"windows-1252\"> in their head, "
+                + "and the café’s menu broke.";
+
+        ParsedDocument document = PARSER.parse(new ByteArrayInputStream(Fixtures.utf8(markdown)),
+                new ParseHints("text/markdown", null, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(document.text()).endsWith("and the café’s menu broke.");
+        assertThat(document.title()).isEqualTo("Encodings");
+    }
+
+    @Test
     void cleansControlCharactersAndNormalisesUnicode() {
         String text = "Cafe\u0301 menu\u0007 with\u200B soft\u00ADhyphen\u00A0and\ttabs";
 

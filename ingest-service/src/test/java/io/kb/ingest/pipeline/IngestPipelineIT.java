@@ -111,6 +111,20 @@ class IngestPipelineIT {
     }
 
     @Test
+    void inlineTextIsReadAsTheUtf8ItIsEvenWhenItQuotesAnotherCharset() {
+        // Tika's encoding detection would follow the quoted declaration and read "café" as "cafÃ©".
+        String tenant = KafkaTestTopics.uniqueTenant();
+        send(DocumentEvent.upsert(tenant, "web/encodings.md", 1, "Encodings", "text/markdown", List.of("public"),
+                Map.of(), Content.ofText("# Encodings\n\nOld pages said <meta charset=\"windows-1252\"> in their head, "
+                        + "and the café’s menu broke.")));
+
+        ChunkBatch batch = chunkBatches(tenant, 1).getFirst();
+
+        assertThat(String.join("\n", batch.chunks().stream().map(c -> c.text()).toList()))
+                .contains("the café’s menu broke");
+    }
+
+    @Test
     void poisonedRecordsGoToTheDeadLetterTopicAndTheNextDocumentIsStillProcessed() {
         String tenant = KafkaTestTopics.uniqueTenant();
         sendRaw(tenant + "/garbage", new byte[] {0, 1, 2, (byte) 0xFF});
