@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.Map;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,12 +59,29 @@ public final class HuggingFaceTokenCounter implements TokenCounter, AutoCloseabl
         return model;
     }
 
+    /**
+     * The number of tokens of {@code text}: the length of the ids {@link HuggingFaceTokenizer#encode(String, boolean,
+     * boolean)} would give. That method also copies out every token as a string, its character offsets, word ids and
+     * masks, one native call and one Java array each; the chunker counts every sentence and every growing span, and
+     * needs only how many ids there are. So the count asks DJL's native library for the ids alone, on the same
+     * tokenizer (configured without truncation, padding or special tokens), and frees the encoding at once.
+     */
     @Override
     public int count(String text) {
         if (text.isEmpty()) {
             return 0;
         }
-        return tokenizer.encode(text, false, false).getIds().length;
+        long encoding = TokenizersLibrary.LIB.encode(tokenizer.getHandle(), text, false);
+        try {
+            return TokenizersLibrary.LIB.getTokenIds(encoding).length;
+        } finally {
+            TokenizersLibrary.LIB.deleteEncoding(encoding);
+        }
+    }
+
+    /** The count through DJL's full encoding, which {@link #count} must equal; for tests. */
+    int countByEncoding(String text) {
+        return text.isEmpty() ? 0 : tokenizer.encode(text, false, false).getIds().length;
     }
 
     /** True for BERT's normalizer and pre-tokenizer (the bge models), whose counts add up across spaces. */

@@ -32,6 +32,26 @@ class HuggingFaceTokenCounterTest {
         }
     }
 
+    @Test
+    void countsAsManyTokensAsDjlsFullEncodingOnRealText() throws IOException {
+        for (String model : List.of("bge-small-en-v1.5", "bge-small-zh-v1.5")) {
+            try (HuggingFaceTokenCounter counter = HuggingFaceTokenCounter.forModel(model)) {
+                int checked = 0;
+                for (String text : RealText.all()) {
+                    List<String> pieces = new ArrayList<>(List.of(text.split("\\n\\s*\\n")));
+                    pieces.add(text);
+                    pieces.add("  Leading and trailing spaces, tabs\tand a line\nend  ");
+                    pieces.add("Control\u001Ccharacters and \u00ADsoft hyphens, emoji 🙂 and 中文混合 text.");
+                    for (String piece : pieces) {
+                        assertThat(counter.count(piece)).as("%s: %s", model, piece).isEqualTo(counter.countByEncoding(piece));
+                        checked++;
+                    }
+                }
+                assertThat(checked).as("texts checked").isGreaterThan(100);
+            }
+        }
+    }
+
     /**
      * The condition under which the chunker adds counts: on real English and Chinese text (the sample knowledge
      * base and this repository's architecture note), every paragraph counts as many tokens as its pieces between

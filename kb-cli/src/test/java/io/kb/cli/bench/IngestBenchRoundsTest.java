@@ -59,14 +59,20 @@ class IngestBenchRoundsTest {
     }
 
     @Test
-    void aWarmUpRunsByDefaultAndANegativeOneIsRefusedBeforeTouchingTheStack() {
-        CommandLine.ParseResult parsed = KbCommand.commandLine().parseArgs("bench", "ingest");
-        IngestBenchmark bench = (IngestBenchmark) parsed.subcommand().subcommand().commandSpec().userObject();
-        assertThat(bench.warmUpDocuments).isEqualTo(200);
+    void aWarmUpOfOneRoundRunsByDefaultAndANegativeOneIsRefusedBeforeTouchingTheStack() {
+        assertThat(bench("bench", "ingest").warmUpDocuments()).isEqualTo(200);
+        assertThat(bench("bench", "ingest", "--documents", "1000").warmUpDocuments()).isEqualTo(1000);
+        assertThat(bench("bench", "ingest", "--documents", "1000", "--warm-up-documents", "0").warmUpDocuments()).isZero();
+        assertThat(bench("bench", "ingest", "--warm-up-documents", "50").warmUpDocuments()).isEqualTo(50);
         CommandLine cli = KbCommand.commandLine();
         java.io.StringWriter err = new java.io.StringWriter();
         cli.setErr(new java.io.PrintWriter(err));
         assertThat(cli.execute("bench", "ingest", "--warm-up-documents", "-1")).isEqualTo(2);
         assertThat(err.toString()).contains("--warm-up-documents");
+    }
+
+    private static IngestBenchmark bench(String... args) {
+        CommandLine.ParseResult parsed = KbCommand.commandLine().parseArgs(args);
+        return (IngestBenchmark) parsed.subcommand().subcommand().commandSpec().userObject();
     }
 }
