@@ -100,6 +100,9 @@ class TextFirstDetectorTest {
                 .isEqualTo(MediaType.TEXT_PLAIN);
         assertThat(detect(detector, Fixtures.utf8("<html><body><p>Leave.</p></body></html>"), new Metadata()))
                 .isEqualTo(MediaType.text("html"));
+        assertThat(detect(detector, Fixtures.utf8("From: Alice <alice@example.com>\r\nTo: bob@example.com\r\n"
+                + "Subject: Report\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\n\r\nHello Bob.\r\n"), new Metadata()))
+                .isEqualTo(MediaType.parse("message/rfc822"));
         assertThat(asked).hasValue(0);
 
         detect(detector, Fixtures.docx(), new Metadata());
