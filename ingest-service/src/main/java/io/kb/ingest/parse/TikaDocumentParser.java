@@ -21,8 +21,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
+import org.apache.tika.config.ServiceLoader;
 import org.apache.tika.config.TikaConfig;
 import org.apache.tika.detect.Detector;
+import org.apache.tika.detect.DefaultEncodingDetector;
 import org.apache.tika.detect.EncodingDetector;
 import org.apache.tika.exception.EncryptedDocumentException;
 import org.apache.tika.exception.TikaMemoryLimitException;
@@ -37,6 +39,7 @@ import org.apache.tika.mime.MediaTypeRegistry;
 import org.apache.tika.parser.AutoDetectParser;
 import org.apache.tika.parser.AutoDetectParserConfig;
 import org.apache.tika.parser.ParseContext;
+import org.apache.tika.parser.html.HtmlEncodingDetector;
 import org.apache.tika.parser.Parser;
 import org.apache.tika.parser.ocr.TesseractOCRConfig;
 import org.apache.tika.parser.pdf.PDFParserConfig;
@@ -68,6 +71,10 @@ public final class TikaDocumentParser implements DocumentParser {
 
     /** Content up to this size is parsed from memory; larger content from a temporary file. */
     static final int IN_MEMORY_BYTES = 1024 * 1024;
+
+    /** Tika's encoding detectors for plain text and Markdown: all but the one that reads HTML meta declarations. */
+    private static final EncodingDetector TEXT_ENCODINGS =
+            new DefaultEncodingDetector(new ServiceLoader(), List.of(HtmlEncodingDetector.class));
 
     private static final MediaType MARKDOWN = MediaType.parse("text/x-web-markdown");
     private static final MediaType OOXML_PROTECTED = MediaType.application("x-tika-ooxml-protected");
@@ -239,10 +246,11 @@ public final class TikaDocumentParser implements DocumentParser {
             Family family = family(detected);
             metadata.set(Metadata.CONTENT_TYPE, detected.toString());
             ParseContext context = context();
-            if (family == Family.TEXT && hints.charset() != null) {
-                // The bytes were encoded here (inline text): guessing their encoding could only get it wrong.
+            if (family == Family.TEXT) {
+                // Inline text was encoded here: guessing its encoding could only get it wrong. Other text is guessed
+                // without Tika's HTML detector, which takes a quoted <meta charset> for the encoding of a text file.
                 Charset known = hints.charset();
-                context.set(EncodingDetector.class, (input, ignored) -> known);
+                context.set(EncodingDetector.class, known != null ? (input, ignored) -> known : TEXT_ENCODINGS);
             }
             StructureHandler handler = new StructureHandler(metadata, limits.maxPages(), limits.maxCharacters(), abandoned);
             try {

@@ -281,6 +281,18 @@ class TikaDocumentParserTest {
     }
 
     @Test
+    void aTextFileThatQuotesAMetaCharsetIsNotReadInThatCharset() {
+        // A file's encoding is guessed; an HTML declaration quoted in Markdown or plain text is not its encoding.
+        String markdown = "# Encodings\n\nOld pages said <meta charset=\"windows-1252\"> in their head, "
+                + "and the café’s menu broke.";
+        for (String type : new String[] {"text/markdown", "text/plain", null}) {
+            ParsedDocument document = parse(Fixtures.utf8(markdown), type, null);
+
+            assertThat(document.text()).as(type).endsWith("and the café’s menu broke.");
+        }
+    }
+
+    @Test
     void cleansControlCharactersAndNormalisesUnicode() {
         String text = "Cafe\u0301 menu\u0007 with\u200B soft\u00ADhyphen\u00A0and\ttabs";
 
